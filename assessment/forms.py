@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import lockout
+from .models import SECTION_ROLES, UNIT_ROLES, Person, Role, Section, User
+
+LOGIN_ERROR = _("用户名或密码不正确，或账号已被暂时锁定。")
+
+
+class LoginForm(AuthenticationForm):
+    """One message for a wrong password, an unknown user and a lockout: it reveals nothing."""
+
+    error_messages = {"invalid_login": LOGIN_ERROR, "inactive": LOGIN_ERROR}
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if username and lockout.is_locked(username, self.request):
+            lockout.record_failure(username, self.request)
+            raise ValidationError(LOGIN_ERROR, code="invalid_login")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if username:
+                lockout.record_failure(username, self.request)
+            raise
+        lockout.clear_failures(username)
+        return cleaned
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name", "staff_no", "kind", "gender", "birth_date", "ethnicity", "political_status",
+            "education", "unit", "section", "position", "in_post_since", "work_in_charge",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "in_post_since": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["section"].queryset = Section.objects.filter(unit__in=units, is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, section = cleaned.get("unit"), cleaned.get("section")
+        if unit and section and section.unit_id != unit.pk:
+            self.add_error("section", _("组室必须属于所选单位。"))
+        if unit and cleaned.get("staff_no"):
+            clash = Person.objects.filter(region_id=unit.region_id, staff_no=cleaned["staff_no"])
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("staff_no", _("本区已有该工号的人员。"))
+        return cleaned
+
+
+class SectionForm(forms.Form):
+    name = forms.CharField(label=_("组室名称"), max_length=100)
+
+
+class RoleGrantForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("人员"), queryset=Person.objects.none())
+    role = forms.ChoiceField(
+        label=_("角色"),
+        choices=[(r.value, r.label) for r in Role if r in UNIT_ROLES | SECTION_ROLES or r == Role.HR],
+    )
+    section = forms.ModelChoiceField(label=_("组室"), queryset=Section.objects.none(), required=False)
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            unit=unit, is_active=True, user__isnull=False
+        )
+        self.fields["section"].queryset = Section.objects.filter(unit=unit, is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        role, section = cleaned.get("role"), cleaned.get("section")
+        if role in SECTION_ROLES and section is None:
+            self.add_error("section", _("股组长、分管领导必须指定组室。"))
+        if role and role not in SECTION_ROLES:
+            cleaned["section"] = None
+        return cleaned
+
+    @property
+    def user(self) -> User:
+        return self.cleaned_data["person"].user

@@ -1,0 +1,53 @@
+"""Session limits (absolute lifetime) and password expiry."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .audit import audit
+from .models import AuditEvent
+from .passwords import password_expired
+
+
+class SessionLimitsMiddleware:
+    """Idle timeout comes from SESSION_COOKIE_AGE (sliding); this enforces the absolute one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            started = request.session.get("login_at")
+            age = timezone.now().timestamp() - started if started else None
+            if age is None or age > settings.SESSION_ABSOLUTE_SECONDS:
+                audit(AuditEvent.Kind.SESSION_EXPIRED, request=request, user=user)
+                logout(request)
+                messages.info(request, _("登录已超过最长时限，请重新登录。"))
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class PasswordExpiryMiddleware:
+    """An account whose password is older than the maximum age must change it first."""
+
+    EXEMPT = ("password_change", "password_change_done", "logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and password_expired(user):
+            exempt = {reverse(name) for name in self.EXEMPT}
+            if request.path not in exempt and not request.path.startswith(settings.STATIC_URL):
+                messages.warning(request, _("密码已过期（超过 %(d)d 天），请先修改密码。")
+                                 % {"d": settings.PASSWORD_MAX_AGE_DAYS})
+                return redirect("password_change")
+        return self.get_response(request)

@@ -1,0 +1,88 @@
+"""Read queries for organisation pages, always scoped to the acting account."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from .models import AuditEvent, Membership, Person, Role, Section, Unit
+from .tenancy import get_or_404, scope_for
+
+
+def managed_units(user):
+    """Units whose roster the account keeps: unit admin of the unit, district admin of the region."""
+    scope = scope_for(user)
+    return Unit.objects.filter(
+        Q(pk__in=scope.units_with(Role.UNIT_ADMIN))
+        | Q(region_id__in=scope.regions_with(Role.DISTRICT_ADMIN))
+    )
+
+
+def can_manage_unit(user, unit: Unit) -> bool:
+    scope = scope_for(user)
+    return unit.pk in scope.units_with(Role.UNIT_ADMIN) or unit.region_id in scope.regions_with(
+        Role.DISTRICT_ADMIN
+    )
+
+
+def unit_for_manager(user, pk) -> Unit:
+    return get_or_404(managed_units(user).select_related("region", "category"), pk=pk)
+
+
+def person_for_manager(user, pk) -> Person:
+    qs = Person.objects.filter(unit__in=managed_units(user)).select_related("unit", "section", "user")
+    return get_or_404(qs, pk=pk)
+
+
+def person_for_user(user, pk) -> Person:
+    return get_or_404(
+        Person.objects.visible_to(user).select_related("unit", "section", "region"), pk=pk
+    )
+
+
+def membership_for_manager(user, pk) -> Membership:
+    return get_or_404(
+        Membership.objects.filter(unit__in=managed_units(user)).select_related("user", "unit"),
+        pk=pk,
+    )
+
+
+def unit_list(user):
+    return (
+        managed_units(user)
+        .select_related("category")
+        .annotate(
+            active_people=Count("people", filter=Q(people__is_active=True), distinct=True),
+            section_count=Count("sections", distinct=True),
+        )
+        .order_by("code")
+    )
+
+
+def unit_roster(unit: Unit, *, include_inactive: bool = False):
+    people = Person.objects.filter(unit=unit).select_related("section", "user")
+    if not include_inactive:
+        people = people.filter(is_active=True)
+    return people.order_by("section__name", "staff_no")
+
+
+def unit_sections(unit: Unit):
+    return Section.objects.filter(unit=unit).annotate(
+        people_count=Count("people", filter=Q(people__is_active=True))
+    )
+
+
+def unit_memberships(unit: Unit):
+    return (
+        Membership.objects.current()
+        .filter(unit=unit)
+        .select_related("user__person", "section")
+        .order_by("role", "section__name")
+    )
+
+
+def audit_events(user):
+    """Audit log for the audit admin (全平台 when the role has no region)."""
+    scope = scope_for(user)
+    if not scope.has(Role.AUDIT_ADMIN):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.select_related("user", "region")

@@ -1,0 +1,117 @@
+"""State-changing operations on the organisation: people, sections, roles."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
+
+from .audit import audit
+from .models import SEPARATED_ADMIN_ROLES, AuditEvent, Membership, Person, Role, Section, Unit
+from .selectors import can_manage_unit
+
+
+def _require_manager(user, unit: Unit) -> None:
+    if not can_manage_unit(user, unit):
+        raise PermissionDenied(_("您无权管理该单位。"))
+
+
+def _save(obj, reason: str) -> None:
+    obj.full_clean()
+    obj.save()
+    update_change_reason(obj, reason)
+
+
+@transaction.atomic
+def person_save(*, person: Person, by, reason: str) -> Person:
+    """Create or update a person; the unit (old and new) must be one the actor manages."""
+    if person.pk:
+        old_unit = Person.objects.select_for_update().get(pk=person.pk).unit
+        _require_manager(by, old_unit)
+    _require_manager(by, person.unit)
+    person.region_id = person.unit.region_id
+    _save(person, reason)
+    return person
+
+
+@transaction.atomic
+def person_deactivate(*, person: Person, by) -> Person:
+    _require_manager(by, person.unit)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    person.is_active = False
+    person.save()
+    update_change_reason(person, _("停用"))
+    if person.user_id:
+        for membership in person.user.memberships.current().filter(unit=person.unit):
+            role_revoke(membership=membership, by=by)
+    return person
+
+
+@transaction.atomic
+def section_create(*, unit: Unit, name: str, by) -> Section:
+    _require_manager(by, unit)
+    section = Section(region_id=unit.region_id, unit=unit, name=name)
+    _save(section, _("新建组室"))
+    return section
+
+
+@transaction.atomic
+def role_grant(*, user, role: str, unit: Unit, section: Section | None, by) -> Membership:
+    """Give an account a unit or section role. The three separated admin roles are granted
+    only by the system itself (setup command), never here."""
+    _require_manager(by, unit)
+    if role in SEPARATED_ADMIN_ROLES:
+        raise PermissionDenied(_("三员角色不能在此授予。"))
+    if user.memberships.current().filter(role__in=SEPARATED_ADMIN_ROLES).exists():
+        raise ValidationError(_("三员账号不能兼任其他角色。"))
+    if section is not None and section.unit_id != unit.pk:
+        raise ValidationError({"section": _("组室必须属于该单位。")})
+    exists = Membership.objects.current().filter(
+        user=user, role=role, unit=unit, section=section
+    ).exists()
+    if exists:
+        raise ValidationError(_("该账号已担任此角色。"))
+    membership = Membership(user=user, role=role, region_id=unit.region_id, unit=unit, section=section)
+    _save(membership, _("授予角色"))
+    audit(AuditEvent.Kind.ROLE_GRANTED, user=by, region=unit.region,
+          target=user.username, role=role, unit=unit.pk, section=getattr(section, "pk", None))
+    return membership
+
+
+@transaction.atomic
+def role_revoke(*, membership: Membership, by) -> Membership:
+    if membership.unit is None:
+        raise PermissionDenied(_("该角色不能在此撤销。"))
+    _require_manager(by, membership.unit)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership.valid_to = timezone.localdate()
+    membership.save()
+    update_change_reason(membership, _("撤销角色"))
+    audit(AuditEvent.Kind.ROLE_REVOKED, user=by, region=membership.region,
+          target=membership.user.username,
+          role=membership.role, unit=membership.unit_id)
+    return membership
+
+
+def separated_admin_grant(*, user, role: str) -> Membership:
+    """Used by the setup command: one of the three admin roles, alone on its account."""
+    if role not in SEPARATED_ADMIN_ROLES:
+        raise ValidationError("not a separated admin role")
+    if user.memberships.current().exists():
+        raise ValidationError(_("三员账号不能兼任其他角色。"))
+    membership = Membership.objects.create(user=user, role=role)
+    audit(AuditEvent.Kind.ROLE_GRANTED, username=user.username, role=role)
+    return membership
+
+
+__all__ = [
+    "person_save",
+    "person_deactivate",
+    "section_create",
+    "role_grant",
+    "role_revoke",
+    "separated_admin_grant",
+    "Role",
+]

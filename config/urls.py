@@ -1,0 +1,25 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from assessment import views as assessment_views
+from assessment.admin import admin_site
+
+urlpatterns = [
+    path("", assessment_views.home, name="home"),
+    path("login/", assessment_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("admin/", admin_site.urls),
+    path("", include("assessment.urls")),
+]

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+from tests.personas import build_personas
+
+
+def _on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests skip on SQLite, except in CI (REQUIRE_POSTGRES=1), where running
+    on anything else is an error rather than a silent skip."""
+    from django.conf import settings
+
+    on_pg = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and not on_pg:
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
+    if on_pg:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def personas(db):
+    return build_personas()
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the real login path (signals, audit, session timestamp)."""
+
+    def _login(user):
+        client.force_login(user)  # fires user_logged_in: audit row and session start time
+        return client
+
+    return _login

@@ -1,0 +1,111 @@
+"""Probe every URL pattern as anonymous, as each wrong role and as the right role of the other
+region. Fails when a pattern has no entry here, so a new view cannot ship unprobed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.personas import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Probe:
+    kwargs: Callable[[Personas], dict]
+    allowed: tuple[str, ...]  # persona keys of region A that may use it (system admins by name)
+    method: str = "get"
+
+
+def no_kwargs(p: Personas) -> dict:
+    return {}
+
+
+MANAGERS = ("unit_admin", "district_admin")
+MARKER_A = "a财政局"  # region A's unit name: must never appear in a page served to region B
+PROBES: dict[str, Probe] = {
+    "assessment:unit-list": Probe(no_kwargs, MANAGERS),
+    "assessment:unit-detail": Probe(lambda p: {"pk": p.a.unit.pk}, MANAGERS),
+    "assessment:person-create": Probe(lambda p: {"unit_pk": p.a.unit.pk}, MANAGERS),
+    "assessment:section-create": Probe(lambda p: {"unit_pk": p.a.unit.pk}, MANAGERS, "post"),
+    "assessment:role-grant": Probe(lambda p: {"unit_pk": p.a.unit.pk}, MANAGERS, "post"),
+    "assessment:person-edit": Probe(lambda p: {"pk": p.a.people["staff"].pk}, MANAGERS),
+    "assessment:person-deactivate": Probe(
+        lambda p: {"pk": p.a.people["staff"].pk}, MANAGERS, "post"
+    ),
+    "assessment:role-revoke": Probe(
+        lambda p: {"pk": p.a.chief.memberships.get().pk}, MANAGERS, "post"
+    ),
+    "assessment:audit-log": Probe(no_kwargs, ("auditor",)),
+    "assessment:lockouts": Probe(no_kwargs, ("security_admin",)),
+}
+# Reachable by every signed-in account (or by anyone): covered by their own tests.
+OPEN = {"home", "login", "logout", "password_change", "password_change_done"}
+
+
+def url_names(resolver=None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin site has its own scoping tests
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_url_pattern_has_a_probe():
+    missing = url_names() - set(PROBES) - OPEN
+    assert not missing, f"URL patterns without a permission probe: {sorted(missing)}"
+
+
+def _accounts(p: Personas) -> dict[str, object]:
+    accounts = {f"a.{k}": u for k, u in p.a.users.items()}
+    accounts.update(system_admin=p.system_admin, security_admin=p.security_admin,
+                    auditor=p.auditor)
+    return accounts
+
+
+def test_walker_finds_no_leaks(client, personas):
+    probes = leaks = 0
+    problems = []
+    accounts = _accounts(personas)
+    for name, probe in PROBES.items():
+        url = reverse(name, kwargs=probe.kwargs(personas))
+        call = getattr(client, probe.method)
+        client.logout()
+        response = call(url)
+        probes += 1
+        if response.status_code != 302 or "/login/" not in response["Location"]:
+            problems.append((name, "anonymous", response.status_code))
+        for label, user in accounts.items():
+            key = label.removeprefix("a.")
+            if key in probe.allowed:
+                continue
+            client.force_login(user)
+            response = call(url)
+            probes += 1
+            if response.status_code not in (403, 404):
+                problems.append((name, label, response.status_code))
+        for key in probe.allowed:
+            other = personas.b.users.get(key)
+            if other is None:
+                continue
+            client.force_login(other)
+            response = call(url)
+            probes += 1
+            if probe.kwargs(personas):  # another tenant's object: always 404
+                if response.status_code != 404:
+                    problems.append((name, f"b.{key}", response.status_code))
+            elif MARKER_A in response.content.decode():  # their own list: nothing of region A
+                problems.append((name, f"b.{key}", "shows region A"))
+    leaks = len(problems)
+    print(f"\nURL walker: {probes} probes, {leaks} leaks")
+    assert probes > 100
+    assert not problems, problems
