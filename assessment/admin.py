@@ -63,7 +63,12 @@ class RoleScopedAdmin(SimpleHistoryAdmin):
         return qs.filter(**{f"{self.region_field}__in": self._regions(request)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not self._is_system(request) and db_field.name in {"region", "unit", "section", "category"}:
+        if not self._is_system(request) and db_field.name in {
+            "region",
+            "unit",
+            "section",
+            "category",
+        }:
             model = db_field.remote_field.model
             field = "pk" if model is Region else "region"
             kwargs["queryset"] = model.objects.filter(**{f"{field}__in": self._regions(request)})

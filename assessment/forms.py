@@ -35,8 +35,19 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "name", "staff_no", "kind", "gender", "birth_date", "ethnicity", "political_status",
-            "education", "unit", "section", "position", "in_post_since", "work_in_charge",
+            "name",
+            "staff_no",
+            "kind",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "political_status",
+            "education",
+            "unit",
+            "section",
+            "position",
+            "in_post_since",
+            "work_in_charge",
         ]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}),
@@ -70,9 +81,13 @@ class RoleGrantForm(forms.Form):
     person = forms.ModelChoiceField(label=_("人员"), queryset=Person.objects.none())
     role = forms.ChoiceField(
         label=_("角色"),
-        choices=[(r.value, r.label) for r in Role if r in UNIT_ROLES | SECTION_ROLES or r == Role.HR],
+        choices=[
+            (r.value, r.label) for r in Role if r in UNIT_ROLES | SECTION_ROLES or r == Role.HR
+        ],
     )
-    section = forms.ModelChoiceField(label=_("组室"), queryset=Section.objects.none(), required=False)
+    section = forms.ModelChoiceField(
+        label=_("组室"), queryset=Section.objects.none(), required=False
+    )
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .audit import audit, client_ip
-from .models import AuditEvent, LoginFailure, Lockout
+from .models import AuditEvent, Lockout, LoginFailure
 
 
 def _keys(username: str, request) -> list[str]:
@@ -18,7 +18,9 @@ def _keys(username: str, request) -> list[str]:
 
 
 def is_locked(username: str, request) -> bool:
-    return Lockout.objects.filter(key__in=_keys(username, request), until__gt=timezone.now()).exists()
+    return Lockout.objects.filter(
+        key__in=_keys(username, request), until__gt=timezone.now()
+    ).exists()
 
 
 def record_failure(username: str, request) -> None:

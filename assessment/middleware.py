@@ -47,7 +47,10 @@ class PasswordExpiryMiddleware:
         if user.is_authenticated and password_expired(user):
             exempt = {reverse(name) for name in self.EXEMPT}
             if request.path not in exempt and not request.path.startswith(settings.STATIC_URL):
-                messages.warning(request, _("密码已过期（超过 %(d)d 天），请先修改密码。")
-                                 % {"d": settings.PASSWORD_MAX_AGE_DAYS})
+                messages.warning(
+                    request,
+                    _("密码已过期（超过 %(d)d 天），请先修改密码。")
+                    % {"d": settings.PASSWORD_MAX_AGE_DAYS},
+                )
                 return redirect("password_change")
         return self.get_response(request)

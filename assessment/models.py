@@ -352,12 +352,18 @@ class LoginFailure(models.Model):
     key = models.CharField(max_length=200, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.at:%Y-%m-%d %H:%M}"
+
 
 class Lockout(models.Model):
     """A username or client address locked until a time."""
 
     key = models.CharField(max_length=200, db_index=True)
     until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.until:%Y-%m-%d %H:%M}"
 
 
 class PasswordHistory(models.Model):
@@ -369,3 +375,6 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created:%Y-%m-%d}"

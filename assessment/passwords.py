@@ -28,7 +28,8 @@ class CharacterClassValidator:
     def validate(self, password: str, user=None) -> None:
         if character_classes(password) < self.min_classes:
             raise ValidationError(
-                _("密码须包含大写字母、小写字母、数字、符号中的至少 %(n)d 类。") % {"n": self.min_classes},
+                _("密码须包含大写字母、小写字母、数字、符号中的至少 %(n)d 类。")
+                % {"n": self.min_classes},
                 code="password_classes",
             )
 

@@ -29,7 +29,9 @@ def unit_for_manager(user, pk) -> Unit:
 
 
 def person_for_manager(user, pk) -> Person:
-    qs = Person.objects.filter(unit__in=managed_units(user)).select_related("unit", "section", "user")
+    qs = Person.objects.filter(unit__in=managed_units(user)).select_related(
+        "unit", "section", "user"
+    )
     return get_or_404(qs, pk=pk)
 
 

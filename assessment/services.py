@@ -68,15 +68,26 @@ def role_grant(*, user, role: str, unit: Unit, section: Section | None, by) -> M
         raise ValidationError(_("三员账号不能兼任其他角色。"))
     if section is not None and section.unit_id != unit.pk:
         raise ValidationError({"section": _("组室必须属于该单位。")})
-    exists = Membership.objects.current().filter(
-        user=user, role=role, unit=unit, section=section
-    ).exists()
+    exists = (
+        Membership.objects.current()
+        .filter(user=user, role=role, unit=unit, section=section)
+        .exists()
+    )
     if exists:
         raise ValidationError(_("该账号已担任此角色。"))
-    membership = Membership(user=user, role=role, region_id=unit.region_id, unit=unit, section=section)
+    membership = Membership(
+        user=user, role=role, region_id=unit.region_id, unit=unit, section=section
+    )
     _save(membership, _("授予角色"))
-    audit(AuditEvent.Kind.ROLE_GRANTED, user=by, region=unit.region,
-          target=user.username, role=role, unit=unit.pk, section=getattr(section, "pk", None))
+    audit(
+        AuditEvent.Kind.ROLE_GRANTED,
+        user=by,
+        region=unit.region,
+        target=user.username,
+        role=role,
+        unit=unit.pk,
+        section=getattr(section, "pk", None),
+    )
     return membership
 
 
@@ -89,9 +100,14 @@ def role_revoke(*, membership: Membership, by) -> Membership:
     membership.valid_to = timezone.localdate()
     membership.save()
     update_change_reason(membership, _("撤销角色"))
-    audit(AuditEvent.Kind.ROLE_REVOKED, user=by, region=membership.region,
-          target=membership.user.username,
-          role=membership.role, unit=membership.unit_id)
+    audit(
+        AuditEvent.Kind.ROLE_REVOKED,
+        user=by,
+        region=membership.region,
+        target=membership.user.username,
+        role=membership.role,
+        unit=membership.unit_id,
+    )
     return membership
 
 

@@ -35,13 +35,18 @@ def _form_error(form, exc: ValidationError) -> None:
 def home(request):
     scope = scope_for(request.user)
     person = getattr(request.user, "person", None) if scope.person_id else None
-    return render(request, "assessment/home.html", {
-        "scope": scope,
-        "person": person,
-        "managed_units": selectors.unit_list(request.user)[:50]
-        if scope.has(Role.UNIT_ADMIN, Role.DISTRICT_ADMIN) else [],
-        "Role": Role,
-    })
+    return render(
+        request,
+        "assessment/home.html",
+        {
+            "scope": scope,
+            "person": person,
+            "managed_units": selectors.unit_list(request.user)[:50]
+            if scope.has(Role.UNIT_ADMIN, Role.DISTRICT_ADMIN)
+            else [],
+            "Role": Role,
+        },
+    )
 
 
 @login_required
@@ -60,38 +65,53 @@ def unit_detail(request, pk):
     if query:
         people = people.filter(Q(name__contains=query) | Q(staff_no__contains=query))
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    return render(request, "assessment/unit_detail.html", {
-        "unit": unit,
-        "page": page,
-        "query": query,
-        "sections": selectors.unit_sections(unit),
-        "memberships": selectors.unit_memberships(unit),
-        "section_form": SectionForm(),
-        "role_form": RoleGrantForm(unit=unit),
-    })
+    return render(
+        request,
+        "assessment/unit_detail.html",
+        {
+            "unit": unit,
+            "page": page,
+            "query": query,
+            "sections": selectors.unit_sections(unit),
+            "memberships": selectors.unit_memberships(unit),
+            "section_form": SectionForm(),
+            "role_form": RoleGrantForm(unit=unit),
+        },
+    )
 
 
 @login_required
 def person_create(request, unit_pk):
     unit = selectors.unit_for_manager(request.user, unit_pk)
-    return _person_form(request, unit, PersonForm(
-        request.POST or None, units=selectors.managed_units(request.user), initial={"unit": unit}
-    ))
+    return _person_form(
+        request,
+        unit,
+        PersonForm(
+            request.POST or None,
+            units=selectors.managed_units(request.user),
+            initial={"unit": unit},
+        ),
+    )
 
 
 @login_required
 def person_edit(request, pk):
     person = selectors.person_for_manager(request.user, pk)
-    return _person_form(request, person.unit, PersonForm(
-        request.POST or None, instance=person, units=selectors.managed_units(request.user)
-    ))
+    return _person_form(
+        request,
+        person.unit,
+        PersonForm(
+            request.POST or None, instance=person, units=selectors.managed_units(request.user)
+        ),
+    )
 
 
 def _person_form(request, unit, form):
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_save(
-                person=form.save(commit=False), by=request.user,
+                person=form.save(commit=False),
+                by=request.user,
                 reason=_("编辑人员信息") if form.instance.pk else _("新增人员"),
             )
         except ValidationError as exc:
@@ -134,8 +154,13 @@ def role_grant(request, unit_pk):
     form = RoleGrantForm(request.POST, unit=unit)
     if form.is_valid():
         try:
-            services.role_grant(user=form.user, role=form.cleaned_data["role"], unit=unit,
-                                section=form.cleaned_data["section"], by=request.user)
+            services.role_grant(
+                user=form.user,
+                role=form.cleaned_data["role"],
+                unit=unit,
+                section=form.cleaned_data["section"],
+                by=request.user,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -127,8 +127,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Password policy (SECURITY.md): 8+ chars, 3 of 4 classes, not the username, not one of the
 # last 5, expires after 90 days.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8)}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8)},
+    },
     {"NAME": "assessment.passwords.CharacterClassValidator"},
     {"NAME": "assessment.passwords.NotContainingUsernameValidator"},
     {"NAME": "assessment.passwords.PasswordHistoryValidator"},

@@ -28,8 +28,18 @@ REGION_ROLES = {
 }
 UNIT_ROLES = {"unit_admin": Role.UNIT_ADMIN, "principal": Role.PRINCIPAL_LEADER}
 SECTION_ROLES = {"leader": Role.LEADER_IN_CHARGE, "chief": Role.SECTION_CHIEF}
-PERSON_NAMES = ["principal", "leader", "chief", "staff", "staff2", "unit_admin", "district_admin",
-                "hr", "discipline", "other_staff"]
+PERSON_NAMES = [
+    "principal",
+    "leader",
+    "chief",
+    "staff",
+    "staff2",
+    "unit_admin",
+    "district_admin",
+    "hr",
+    "discipline",
+    "other_staff",
+]
 
 
 @dataclass
@@ -58,29 +68,40 @@ def _user(username: str) -> User:
 
 
 def _membership(user, role, region=None, unit=None, section=None) -> None:
-    Membership.objects.create(user=user, role=role, region=region, unit=unit, section=section,
-                              valid_from=date(2020, 1, 1))
+    Membership.objects.create(
+        user=user, role=role, region=region, unit=unit, section=section, valid_from=date(2020, 1, 1)
+    )
 
 
 def build_region(code: str, platform: CityPlatform) -> Cast:
     region = Region.objects.create(platform=platform, code=code, name=f"{code}区")
     category = UnitCategory.objects.create(region=region, code="general", name="综合管理")
-    unit = Unit.objects.create(region=region, category=category, code=f"{code}-u1",
-                               name=f"{code}财政局")
-    other_unit = Unit.objects.create(region=region, category=category, code=f"{code}-u2",
-                                     name=f"{code}教育局")
+    unit = Unit.objects.create(
+        region=region, category=category, code=f"{code}-u1", name=f"{code}财政局"
+    )
+    other_unit = Unit.objects.create(
+        region=region, category=category, code=f"{code}-u2", name=f"{code}教育局"
+    )
     section = Section.objects.create(region=region, unit=unit, name="综合股")
     other_section = Section.objects.create(region=region, unit=unit, name="业务股")
     cast = Cast(region, category, unit, section, other_section, other_unit)
     for i, key in enumerate(PERSON_NAMES):
         user = _user(f"{code}_{key}")
         in_section = key in {"chief", "staff", "staff2", "unit_admin"}
-        person_unit = other_unit if key in {"district_admin", "hr", "discipline", "other_staff"} else unit
+        person_unit = (
+            other_unit if key in {"district_admin", "hr", "discipline", "other_staff"} else unit
+        )
         cast.users[key] = user
         cast.people[key] = Person.objects.create(
-            region=region, unit=person_unit, user=user, name=f"{code}{key}", staff_no=f"{code}{i:03d}",
-            gender="M", section=section if in_section else None,
-            position="科员", birth_date=date(1990, 1, 1),
+            region=region,
+            unit=person_unit,
+            user=user,
+            name=f"{code}{key}",
+            staff_no=f"{code}{i:03d}",
+            gender="M",
+            section=section if in_section else None,
+            position="科员",
+            birth_date=date(1990, 1, 1),
         )
     for key, role in REGION_ROLES.items():
         _membership(cast.users[key], role, region=region)
@@ -104,8 +125,11 @@ def build_personas() -> Personas:
     platform = CityPlatform.objects.create(name="测试市", code="test-city")
     a, b = build_region("a", platform), build_region("b", platform)
     admins = {}
-    for key, role in (("system_admin", Role.SYSTEM_ADMIN), ("security_admin", Role.SECURITY_ADMIN),
-                      ("auditor", Role.AUDIT_ADMIN)):
+    for key, role in (
+        ("system_admin", Role.SYSTEM_ADMIN),
+        ("security_admin", Role.SECURITY_ADMIN),
+        ("auditor", Role.AUDIT_ADMIN),
+    ):
         admins[key] = _user(key)
         _membership(admins[key], role)
     return Personas(a=a, b=b, **admins)

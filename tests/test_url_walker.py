@@ -3,8 +3,8 @@ region. Fails when a pattern has no entry here, so a new view cannot ship unprob
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -67,8 +67,7 @@ def test_every_url_pattern_has_a_probe():
 
 def _accounts(p: Personas) -> dict[str, object]:
     accounts = {f"a.{k}": u for k, u in p.a.users.items()}
-    accounts.update(system_admin=p.system_admin, security_admin=p.security_admin,
-                    auditor=p.auditor)
+    accounts.update(system_admin=p.system_admin, security_admin=p.security_admin, auditor=p.auditor)
     return accounts
 
 

@@ -75,11 +75,18 @@ class DemoBuilder:
         self.staff_counter += 1
         staff_no = f"{region.code.upper()}{self.staff_counter:05d}"
         return Person(
-            region=region, unit=unit, section=section, name=name or self.name(), staff_no=staff_no,
-            kind=kind, gender=self.rng.choice("MMF"), birth_date=self.birth(),
+            region=region,
+            unit=unit,
+            section=section,
+            name=name or self.name(),
+            staff_no=staff_no,
+            kind=kind,
+            gender=self.rng.choice("MMF"),
+            birth_date=self.birth(),
             ethnicity=self.rng.choice(names.ETHNICITIES),
             political_status=self.rng.choice(names.POLITICAL),
-            education=self.rng.choice(names.EDUCATION), position=position,
+            education=self.rng.choice(names.EDUCATION),
+            position=position,
             in_post_since=date(self.rng.randint(2012, 2025), self.rng.randint(1, 12), 1),
             work_in_charge=self.rng.choice(names.WORK),
         )
@@ -98,8 +105,13 @@ class DemoBuilder:
         specs = list(names.UNITS[:unit_count])
         units = bulk_create_with_history(
             [
-                Unit(region=region, category=categories[cat], name=name, code=f"u{i + 1:03d}",
-                     is_pilot=i < PILOT_UNITS and index == 0)
+                Unit(
+                    region=region,
+                    category=categories[cat],
+                    name=name,
+                    code=f"u{i + 1:03d}",
+                    is_pilot=i < PILOT_UNITS and index == 0,
+                )
                 for i, (name, cat) in enumerate(specs)
             ],
             Unit,
@@ -107,7 +119,9 @@ class DemoBuilder:
         units = list(Unit.objects.filter(region=region).order_by("code"))
         sizes = self.unit_sizes(units, people)
         persons: list[Person] = []
-        roles: list[tuple[int, str, Unit, Section | None]] = []  # (person index, role, unit, section)
+        roles: list[
+            tuple[int, str, Unit, Section | None]
+        ] = []  # (person index, role, unit, section)
         for unit in units:
             self.fill_unit(region, unit, sizes[unit.pk], persons, roles)
         return region, units, persons, roles
@@ -145,21 +159,35 @@ class DemoBuilder:
         for i in range(max(0, remaining)):
             section = sections[i % len(sections)]
             if seconded and i >= max(0, seconded_cs - 1 - leaders - len(sections)):
-                persons.append(self.person(region, unit, section, position="借用人员",
-                                           kind=Person.Kind.SECONDED))
+                persons.append(
+                    self.person(
+                        region, unit, section, position="借用人员", kind=Person.Kind.SECONDED
+                    )
+                )
             elif self.rng.random() < 0.06:
-                persons.append(self.person(region, unit, section, position="借用人员",
-                                           kind=Person.Kind.SECONDED))
+                persons.append(
+                    self.person(
+                        region, unit, section, position="借用人员", kind=Person.Kind.SECONDED
+                    )
+                )
             else:
-                persons.append(self.person(region, unit, section,
-                                           position=self.rng.choice(names.STAFF_RANKS)))
+                persons.append(
+                    self.person(region, unit, section, position=self.rng.choice(names.STAFF_RANKS))
+                )
         # roster admin: a staff member of the office section keeps the unit's roster
         roles.append((len(persons) - 1, Role.UNIT_ADMIN, unit, None))
 
     def save_people(self, region, persons, roles) -> list[Person]:
         users = User.objects.bulk_create(
-            [User(username=p.staff_no.lower(), password=self.password, last_name=p.name,
-                  password_changed_at=self.now) for p in persons],
+            [
+                User(
+                    username=p.staff_no.lower(),
+                    password=self.password,
+                    last_name=p.name,
+                    password_changed_at=self.now,
+                )
+                for p in persons
+            ],
             batch_size=2000,
         )
         for person, user in zip(persons, users, strict=True):
@@ -167,8 +195,14 @@ class DemoBuilder:
         bulk_create_with_history(persons, Person, batch_size=2000)
         saved = list(Person.objects.filter(region=region).order_by("pk"))
         memberships = [
-            Membership(user_id=saved[i].user_id, role=role, region=region, unit=unit,
-                       section=section, valid_from=date(2020, 1, 1))
+            Membership(
+                user_id=saved[i].user_id,
+                role=role,
+                region=region,
+                unit=unit,
+                section=section,
+                valid_from=date(2020, 1, 1),
+            )
             for i, role, unit, section in roles
         ]
         bulk_create_with_history(memberships, Membership, batch_size=2000)
@@ -199,22 +233,34 @@ def seed_demo(*, people: int = 1300, regions: int = 2, other_people: int = 60, s
 
 def _demo_logins(builder: DemoBuilder, region, units, people) -> None:
     """Give the README's demo usernames to people in one unit, so one walk-through works."""
-    unit = next(u for u in units if u.name == DEMO_UNIT) if any(
-        u.name == DEMO_UNIT for u in units) else units[0]
+    unit = (
+        next(u for u in units if u.name == DEMO_UNIT)
+        if any(u.name == DEMO_UNIT for u in units)
+        else units[0]
+    )
     current = Membership.objects.filter(unit=unit)
     principal = current.get(role=Role.PRINCIPAL_LEADER).user
     chief_m = current.filter(role=Role.SECTION_CHIEF).order_by("section_id").first()
     section = chief_m.section
     leader = current.get(role=Role.LEADER_IN_CHARGE, section=section).user
-    staff = (Person.objects.filter(section=section, position__in=names.STAFF_RANKS)
-             .order_by("pk").first())
+    staff = (
+        Person.objects.filter(section=section, position__in=names.STAFF_RANKS)
+        .order_by("pk")
+        .first()
+    )
     admin_person = current.get(role=Role.UNIT_ADMIN).user
-    for user, username in ((principal, "principal_leader"), (leader, "leader_in_charge"),
-                           (chief_m.user, "section_chief"), (admin_person, "unit_admin"),
-                           (staff.user, "staff")):
+    for user, username in (
+        (principal, "principal_leader"),
+        (leader, "leader_in_charge"),
+        (chief_m.user, "section_chief"),
+        (admin_person, "unit_admin"),
+        (staff.user, "staff"),
+    ):
         User.objects.filter(pk=user.pk).update(username=username)
     org_dept = next((u for u in units if u.name == "区委组织部"), units[-1])
-    org_people = list(Person.objects.filter(unit=org_dept, section__isnull=False).order_by("-pk")[:3])
+    org_people = list(
+        Person.objects.filter(unit=org_dept, section__isnull=False).order_by("-pk")[:3]
+    )
     for person, username, role in zip(
         org_people,
         ("district_admin", "hr", "discipline"),
@@ -222,10 +268,15 @@ def _demo_logins(builder: DemoBuilder, region, units, people) -> None:
         strict=False,
     ):
         _rename(person, username)
-        Membership.objects.create(user_id=person.user_id, role=role, region=region,
-                                  valid_from=date(2020, 1, 1))
-    for username, role in (("auditor", Role.AUDIT_ADMIN), ("security_admin", Role.SECURITY_ADMIN),
-                           ("system_admin", Role.SYSTEM_ADMIN)):
-        user = User.objects.create(username=username, password=builder.password,
-                                   password_changed_at=builder.now)
+        Membership.objects.create(
+            user_id=person.user_id, role=role, region=region, valid_from=date(2020, 1, 1)
+        )
+    for username, role in (
+        ("auditor", Role.AUDIT_ADMIN),
+        ("security_admin", Role.SECURITY_ADMIN),
+        ("system_admin", Role.SYSTEM_ADMIN),
+    ):
+        user = User.objects.create(
+            username=username, password=builder.password, password_changed_at=builder.now
+        )
         Membership.objects.create(user=user, role=role, valid_from=date(2020, 1, 1))
