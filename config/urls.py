@@ -22,4 +22,8 @@ urlpatterns = [
     ),
     path("admin/", admin_site.urls),
     path("", include("assessment.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("rewards/", include("rewards.urls")),
+    path("archive/", include("archive.urls")),
 ]

@@ -3,48 +3,16 @@ region. Fails when a pattern has no entry here, so a new view cannot ship unprob
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.personas import Personas
+from tests.probes import OPEN, PROBES
 
 pytestmark = pytest.mark.django_db
 
 
-@dataclass
-class Probe:
-    kwargs: Callable[[Personas], dict]
-    allowed: tuple[str, ...]  # persona keys of region A that may use it (system admins by name)
-    method: str = "get"
-
-
-def no_kwargs(p: Personas) -> dict:
-    return {}
-
-
-MANAGERS = ("unit_admin", "district_admin")
 MARKER_A = "a财政局"  # region A's unit name: must never appear in a page served to region B
-PROBES: dict[str, Probe] = {
-    "assessment:unit-list": Probe(no_kwargs, MANAGERS),
-    "assessment:unit-detail": Probe(lambda p: {"pk": p.a.unit.pk}, MANAGERS),
-    "assessment:person-create": Probe(lambda p: {"unit_pk": p.a.unit.pk}, MANAGERS),
-    "assessment:section-create": Probe(lambda p: {"unit_pk": p.a.unit.pk}, MANAGERS, "post"),
-    "assessment:role-grant": Probe(lambda p: {"unit_pk": p.a.unit.pk}, MANAGERS, "post"),
-    "assessment:person-edit": Probe(lambda p: {"pk": p.a.people["staff"].pk}, MANAGERS),
-    "assessment:person-deactivate": Probe(
-        lambda p: {"pk": p.a.people["staff"].pk}, MANAGERS, "post"
-    ),
-    "assessment:role-revoke": Probe(
-        lambda p: {"pk": p.a.chief.memberships.get().pk}, MANAGERS, "post"
-    ),
-    "assessment:audit-log": Probe(no_kwargs, ("auditor",)),
-    "assessment:lockouts": Probe(no_kwargs, ("security_admin",)),
-}
-# Reachable by every signed-in account (or by anyone): covered by their own tests.
-OPEN = {"home", "login", "logout", "password_change", "password_change_done"}
 
 
 def url_names(resolver=None, namespace: str = "") -> set[str]:

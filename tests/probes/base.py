@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.personas import Personas
+
+
+@dataclass
+class Probe:
+    """kwargs builds the URL from the personas (objects of region A); allowed lists the persona
+    keys of region A that may use it ("unit_admin", "chief", … or "system_admin", "auditor",
+    "security_admin"). Everyone else must get 403/404; region B's holders of an allowed role
+    must get 404 on an object URL and see nothing of region A on an object-free page."""
+
+    kwargs: Callable[[Personas], dict]
+    allowed: tuple[str, ...]
+    method: str = "get"
+
+
+def no_kwargs(p: Personas) -> dict:
+    return {}
+
+
+# Reachable by every signed-in account (or by anyone): covered by their own tests.
+OPEN = {"home", "login", "logout", "password_change", "password_change_done"}
