@@ -32,7 +32,8 @@ def parse_quarter_code(code: str) -> tuple[int, int]:
 def assessment_year(region: Region, year: int) -> AssessmentYear:
     """The region's settings for a year, created with defaults on first use."""
     obj, _ = AssessmentYear.objects.get_or_create(
-        region=region, year=year,
+        region=region,
+        year=year,
         defaults={"goal_window_start": date(year, 1, 1), "goal_window_end": date(year, 2, 28)},
     )
     return obj
@@ -48,7 +49,11 @@ def quarter_for(region: Region, year: int, number: int) -> Quarter:
     try:
         with transaction.atomic():
             return Quarter.objects.create(
-                region=region, year=settings, number=number, start=start, end=end,
+                region=region,
+                year=settings,
+                number=number,
+                start=start,
+                end=end,
                 filing_deadline=end + timedelta(days=settings.filing_grace_days),
             )
     except IntegrityError:

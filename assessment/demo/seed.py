@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+from importlib import import_module, util
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -54,6 +55,21 @@ DEMO_LOGINS = (
     DemoLogin("system_admin", "系统管理员", "系统设置（管理后台）"),
 )
 DEMO_UNIT = "区财政局"
+# Each app that has demo content provides <app>.demo.seed_region(region, rng) -> None; it runs
+# after the organisation is built, in this order (later apps may use earlier apps' rows).
+DEMO_HOOKS = (
+    "assessment.demo.work",
+    "indicators.demo",
+    "reviews.demo",
+    "rewards.demo",
+    "archive.demo",
+)
+
+
+def run_demo_hooks(region, rng: random.Random) -> None:
+    for module_name in DEMO_HOOKS:
+        if util.find_spec(module_name) is not None:
+            import_module(module_name).seed_region(region, rng)
 
 
 class DemoBuilder:
@@ -228,6 +244,8 @@ def seed_demo(*, people: int = 1300, regions: int = 2, other_people: int = 60, s
         if index == 0:
             main = (region, units, saved)
     _demo_logins(builder, *main)
+    for region in Region.objects.order_by("pk"):
+        run_demo_hooks(region, builder.rng)
     return main[0]
 
 
