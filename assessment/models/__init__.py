@@ -1,4 +1,5 @@
-"""assessment models, split by sub-domain: org (tree, people, roles, audit), periods."""
+"""assessment models, split by sub-domain: org (tree, people, roles, audit), periods,
+tasks (key tasks), work (goals, work logs, attachments)."""
 
 from .org import (
     REGION_ROLES,
@@ -20,6 +21,8 @@ from .org import (
     User,
 )
 from .periods import AssessmentYear, Quarter
+from .tasks import KeyTask, KeyTaskProgress, SupervisionNote
+from .work import Attachment, Goal, GoalPlan, IndicatorCategory, WorkLog, private_storage
 
 __all__ = [
     "REGION_ROLES",
@@ -27,8 +30,14 @@ __all__ = [
     "SEPARATED_ADMIN_ROLES",
     "UNIT_ROLES",
     "AssessmentYear",
+    "Attachment",
     "AuditEvent",
     "CityPlatform",
+    "Goal",
+    "GoalPlan",
+    "IndicatorCategory",
+    "KeyTask",
+    "KeyTaskProgress",
     "Lockout",
     "LoginFailure",
     "Membership",
@@ -38,7 +47,10 @@ __all__ = [
     "Region",
     "Role",
     "Section",
+    "SupervisionNote",
     "Unit",
     "UnitCategory",
     "User",
+    "WorkLog",
+    "private_storage",
 ]

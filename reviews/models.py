@@ -1,0 +1,144 @@
+"""The review engine's records: the state every reviewable carries, and the action log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    IN_REVIEW = "in_review", _("审核中")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已通过")
+    DECIDED = "decided", _("已审定")
+    PUBLICISED = "publicised", _("公示中")
+    CONFIRMED = "confirmed", _("已确认")
+    APPEALED = "appealed", _("申诉中")
+
+
+class Decision(models.TextChoices):
+    SUBMIT = "submit", _("提交")
+    APPROVE = "approve", _("通过")
+    RETURN = "return", _("退回")
+    COMMENT = "comment", _("点评")
+    DECIDE = "decide", _("审定")
+    REOPEN = "reopen", _("申请修改")
+
+
+LEVEL_NAMES = {1: _("股组长"), 2: _("分管领导"), 3: _("主要领导")}
+
+
+class Reviewable(models.Model):
+    """Abstract: a record that moves through the review chain.
+
+    `chain` is the reviewer chain frozen at submission ([[level, user_id], …]); `pending_level`
+    is the level whose reviewer acts next (None when nobody has to act)."""
+
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ReviewState, default=ReviewState.DRAFT, db_index=True
+    )
+    pending_level = models.PositiveSmallIntegerField(_("待审级别"), null=True, blank=True)
+    pending_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("待审人"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    chain = models.JSONField(_("审核链"), default=list, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReviewState.DRAFT, ReviewState.RETURNED)
+
+    @property
+    def pending_level_name(self) -> str:
+        return LEVEL_NAMES.get(self.pending_level, "") if self.pending_level else ""
+
+
+class ReviewAction(models.Model):
+    """审核记录: one act of review on any reviewable (who, for whom, level, decision, when)."""
+
+    region = models.ForeignKey("assessment.Region", on_delete=models.CASCADE)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代理"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    level = models.PositiveSmallIntegerField(_("级别"), null=True, blank=True)
+    decision = models.CharField(_("操作"), max_length=20, choices=Decision)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=ReviewState)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=ReviewState)
+    suggested_grade = models.CharField(_("建议等次"), max_length=10, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES.get(self.level, "") if self.level else ""
+
+
+class Delegation(models.Model):
+    """代理审核: while a reviewer is away, a delegate acts for them (recorded as acting)."""
+
+    region = models.ForeignKey("assessment.Region", on_delete=models.CASCADE)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("原审核人"),
+        related_name="+",
+        on_delete=models.CASCADE,
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代理人"),
+        related_name="delegations",
+        on_delete=models.CASCADE,
+    )
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("代理审核")
+        verbose_name_plural = _("代理审核")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="delegation_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegate} → {self.reviewer} ({self.start}–{self.end})"
