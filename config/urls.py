@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("admin/", admin_site.urls),
     path("", include("assessment.urls")),
+    path("", include("assessment.work.urls")),
+    path("tasks/", include("assessment.keytasks.urls")),
     path("indicators/", include("indicators.urls")),
     path("reviews/", include("reviews.urls")),
     path("rewards/", include("rewards.urls")),

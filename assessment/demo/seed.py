@@ -58,6 +58,7 @@ DEMO_UNIT = "区财政局"
 # Each app that has demo content provides <app>.demo.seed_region(region, rng) -> None; it runs
 # after the organisation is built, in this order (later apps may use earlier apps' rows).
 DEMO_HOOKS = (
+    "assessment.demo.keytasks",
     "assessment.demo.work",
     "indicators.demo",
     "reviews.demo",
