@@ -2,8 +2,10 @@
 
 chief of the person's section (level 1) → leader in charge of that section (level 2) →
 principal leader of the unit (level 3). Levels at or below the person's own rank, vacant
-levels, and levels that would make someone review themself are skipped. A principal leader
-has no chain inside the unit: the region assesses them.
+levels, and levels that would make someone review themself are skipped. A person's rank is
+the highest reviewer role they hold for any section of their unit (a chief of another
+section is not reviewed by a fellow chief). A principal leader has no chain inside the unit:
+the region assesses them.
 
 `resolve_chain` is pure (property-tested); `reviewer_chains` loads the facts for many people
 with one query.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
@@ -36,13 +38,14 @@ class PersonFacts:
 
 @dataclass(frozen=True)
 class Holders:
-    """Who holds each reviewer role: section → chiefs / leaders in charge, unit → principals
-    and unit → every leader in charge of one of its sections."""
+    """Who holds each reviewer role: section → chiefs / leaders in charge, unit → principals,
+    unit → every leader in charge and every chief of one of its sections."""
 
     chiefs: Mapping[int, tuple[int, ...]]
     leaders: Mapping[int, tuple[int, ...]]
     principals: Mapping[int, tuple[int, ...]]
     unit_leaders: Mapping[int, tuple[int, ...]]
+    unit_chiefs: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def person_rank(person: PersonFacts, holders: Holders) -> int:
@@ -54,7 +57,9 @@ def person_rank(person: PersonFacts, holders: Holders) -> int:
         return LEVEL_PRINCIPAL
     if uid in holders.unit_leaders.get(person.unit_id, ()):
         return LEVEL_LEADER
-    if person.section_id and uid in holders.chiefs.get(person.section_id, ()):
+    if uid in holders.unit_chiefs.get(person.unit_id, ()) or (
+        person.section_id and uid in holders.chiefs.get(person.section_id, ())
+    ):
         return LEVEL_CHIEF
     return 0
 
@@ -86,6 +91,7 @@ def load_holders(unit_ids: Iterable[int], on: date | None = None) -> Holders:
     leaders: dict = defaultdict(tuple)
     principals: dict = defaultdict(tuple)
     unit_leaders: dict = defaultdict(tuple)
+    unit_chiefs: dict = defaultdict(tuple)
     rows = (
         Membership.objects.current(on or timezone.localdate())
         .filter(
@@ -98,12 +104,15 @@ def load_holders(unit_ids: Iterable[int], on: date | None = None) -> Holders:
     for role, user_id, unit_id, section_id in rows:
         if role == Role.SECTION_CHIEF:
             chiefs[section_id] += (user_id,)
+            unit_chiefs[unit_id] += (user_id,)
         elif role == Role.LEADER_IN_CHARGE:
             leaders[section_id] += (user_id,)
             unit_leaders[unit_id] += (user_id,)
         else:
             principals[unit_id] += (user_id,)
-    return Holders(dict(chiefs), dict(leaders), dict(principals), dict(unit_leaders))
+    return Holders(
+        dict(chiefs), dict(leaders), dict(principals), dict(unit_leaders), dict(unit_chiefs)
+    )
 
 
 def reviewer_chains(people, on: date | None = None) -> dict[int, list[ChainStep]]:
