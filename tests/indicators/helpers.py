@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from datetime import date
+
+from assessment.periods import quarter_for
+from indicators.models import AttendanceRecord, Indicator
+from indicators.services import indicator_systems_ensure
+
+
+def system_a(personas, year: int = 2026):
+    return indicator_systems_ensure(region=personas.a.region, year=year)[personas.a.category.pk]
+
+
+def q3(personas, region=None):
+    return quarter_for(region or personas.a.region, 2026, 3)
+
+
+def indicator(system, code) -> Indicator:
+    return system.indicators.get(code=code)
+
+
+def attend(person, days: dict[str, int], start=date(2026, 7, 1)):
+    """days: status → count, laid out one per day from start."""
+    rows, day = [], start.toordinal()
+    for status, n in days.items():
+        for _ in range(n):
+            rows.append(
+                AttendanceRecord(
+                    region_id=person.region_id,
+                    person=person,
+                    date=date.fromordinal(day),
+                    status=status,
+                )
+            )
+            day += 1
+    AttendanceRecord.objects.bulk_create(rows)
