@@ -27,7 +27,8 @@ class LoginForm(AuthenticationForm):
             if username:
                 lockout.record_failure(username, self.request)
             raise
-        lockout.clear_failures(username)
+        if self.user_cache is not None:  # a blank password passes clean(): it proves nothing
+            lockout.clear_failures(username)
         return cleaned
 
 

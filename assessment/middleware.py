@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,19 @@ from django.utils.translation import gettext as _
 from .audit import audit
 from .models import AuditEvent
 from .passwords import password_expired
+
+
+def _redirect_with_message(request, level: int, text: str, to: str):
+    """Redirect with a flash message. These middlewares may run before MessageMiddleware, which
+    then never sees the request they answer, so the message storage is opened and saved here."""
+    response = redirect(to)
+    if hasattr(request, "_messages"):
+        request._messages.add(level, text)
+    else:
+        storage = default_storage(request)
+        storage.add(level, text)
+        storage.update(response)
+    return response
 
 
 class SessionLimitsMiddleware:
@@ -29,8 +43,12 @@ class SessionLimitsMiddleware:
             if age is None or age > settings.SESSION_ABSOLUTE_SECONDS:
                 audit(AuditEvent.Kind.SESSION_EXPIRED, request=request, user=user)
                 logout(request)
-                messages.info(request, _("登录已超过最长时限，请重新登录。"))
-                return redirect(settings.LOGIN_URL)
+                return _redirect_with_message(
+                    request,
+                    messages.INFO,
+                    _("登录已超过最长时限，请重新登录。"),
+                    settings.LOGIN_URL,
+                )
         return self.get_response(request)
 
 
@@ -47,10 +65,8 @@ class PasswordExpiryMiddleware:
         if user.is_authenticated and password_expired(user):
             exempt = {reverse(name) for name in self.EXEMPT}
             if request.path not in exempt and not request.path.startswith(settings.STATIC_URL):
-                messages.warning(
-                    request,
-                    _("密码已过期（超过 %(d)d 天），请先修改密码。")
-                    % {"d": settings.PASSWORD_MAX_AGE_DAYS},
-                )
-                return redirect("password_change")
+                text = _("密码已过期（超过 %(d)d 天），请先修改密码。") % {
+                    "d": settings.PASSWORD_MAX_AGE_DAYS
+                }
+                return _redirect_with_message(request, messages.WARNING, text, "password_change")
         return self.get_response(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -37,6 +38,17 @@ class CharacterClassValidator:
         return _("至少包含大写字母、小写字母、数字、符号中的 %(n)d 类。") % {"n": self.min_classes}
 
 
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with a Chinese message: Django 5.2 changed the message id and its zh-hans
+    catalogue still lacks the new one, so the stock validator answers in English."""
+
+    def get_error_message(self) -> str:
+        return _("密码太短，至少需要 %(n)d 个字符。") % {"n": self.min_length}
+
+    def get_help_text(self) -> str:
+        return _("至少 %(n)d 个字符。") % {"n": self.min_length}
+
+
 class NotContainingUsernameValidator:
     def validate(self, password: str, user=None) -> None:
         username = getattr(user, "username", "") or ""
@@ -53,7 +65,9 @@ class PasswordHistoryValidator:
     def validate(self, password: str, user=None) -> None:
         if user is None or not getattr(user, "pk", None):
             return
-        recent = user.password_history.all()[: settings.PASSWORD_HISTORY_COUNT]
+        recent = user.password_history.order_by("-created", "-pk")[
+            : settings.PASSWORD_HISTORY_COUNT
+        ]
         if any(check_password(password, old.encoded) for old in recent):
             raise ValidationError(
                 _("不能使用最近 %(n)d 次用过的密码。") % {"n": settings.PASSWORD_HISTORY_COUNT},
@@ -61,14 +75,19 @@ class PasswordHistoryValidator:
             )
 
     def password_changed(self, password: str, user=None) -> None:
-        from .models import PasswordHistory, User
+        """Runs on every save after set_password (change form, admin, manage.py), so the
+        audit event is written here rather than in one view."""
+        from .audit import audit
+        from .models import AuditEvent, PasswordHistory, User
 
         now = timezone.now()
+        first = not user.password_history.exists()
         User.objects.filter(pk=user.pk).update(password_changed_at=now)
         user.password_changed_at = now
         PasswordHistory.objects.create(user=user, encoded=user.password, created=now)
-        keep = user.password_history.values_list("pk", flat=True)[: settings.PASSWORD_HISTORY_COUNT]
-        user.password_history.exclude(pk__in=list(keep)).delete()
+        keep = user.password_history.order_by("-created", "-pk").values_list("pk", flat=True)
+        user.password_history.exclude(pk__in=list(keep[: settings.PASSWORD_HISTORY_COUNT])).delete()
+        audit(AuditEvent.Kind.PASSWORD_CHANGED, user=user, first=first)
 
     def get_help_text(self) -> str:
         return _("不能与最近 %(n)d 次用过的密码相同。") % {"n": settings.PASSWORD_HISTORY_COUNT}
