@@ -235,7 +235,12 @@ class ImportBatch(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=Status, default=Status.PREVIEW)
     file_name = models.CharField(_("文件名"), max_length=200)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("为空表示由管理命令导入。"),
     )
     created = models.DateTimeField(_("上传时间"), default=timezone.now)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
