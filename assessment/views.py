@@ -15,6 +15,7 @@ from . import selectors, services
 from .forms import LoginForm, PersonForm, RoleGrantForm, SectionForm
 from .models import Lockout, Role
 from .tenancy import scope_for
+from .work import selectors as work_selectors
 
 
 class LoginView(auth_views.LoginView):
@@ -45,6 +46,7 @@ def home(request):
             if scope.has(Role.UNIT_ADMIN, Role.DISTRICT_ADMIN)
             else [],
             "Role": Role,
+            "pending": work_selectors.pending_counts(request.user),
         },
     )
 

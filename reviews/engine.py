@@ -121,6 +121,17 @@ def _acting_for(obj, by):
     raise PermissionDenied(_("您不是该记录当前的审核人。"))
 
 
+def can_act(obj, user) -> bool:
+    """Whether `user` is (or stands in for) the reviewer of the record's pending level now."""
+    if obj.status != ReviewState.IN_REVIEW:
+        return False
+    try:
+        _acting_for(obj, user)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
 @transaction.atomic
 def act(obj, *, by, decision: str, flow: Flow, comment: str = "", suggested_grade: str = ""):
     """A reviewer approves (moves to the next level or the final state) or returns."""

@@ -1,0 +1,121 @@
+"""Reads for goals and work logs, scoped to the acting account."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from reviews.models import Delegation, ReviewState
+
+from ..models import Goal, GoalPlan, KeyTask, Person, WorkLog
+from ..tenancy import get_or_404
+
+
+def linkable_tasks(person: Person):
+    """Key tasks a person may link a log or goal to: the active ones assigned to them, to
+    their section or to their unit."""
+    return KeyTask.objects.filter(
+        Q(person=person)
+        | Q(section_id=person.section_id, person__isnull=True)
+        | Q(unit_id=person.unit_id, section__isnull=True, person__isnull=True),
+        status=KeyTask.Status.ACTIVE,
+    )
+
+
+def linkable_goals(person: Person, year: int):
+    return Goal.objects.filter(plan__person=person, plan__year=year)
+
+
+def log_for_user(user, pk) -> WorkLog:
+    return get_or_404(
+        WorkLog.objects.visible_to(user).select_related(
+            "person__section", "person__unit", "goal", "key_task", "pending_user__person"
+        ),
+        pk=pk,
+    )
+
+
+def month_bounds(month: str | None) -> tuple[date, date]:
+    """'2026-11' → (2026-11-01, 2026-11-30); anything else → the current month."""
+    today = timezone.localdate()
+    try:
+        year, mon = (int(part) for part in (month or "").split("-"))
+        start = date(year, mon, 1)
+    except ValueError:
+        start = today.replace(day=1)
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return start, end
+
+
+def person_logs(person: Person, start: date, end: date):
+    return (
+        WorkLog.objects.filter(person=person, date__range=(start, end))
+        .select_related("goal", "key_task")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("-date", "-pk")
+    )
+
+
+def weekly_counts(person: Person, start: date, end: date) -> list[dict]:
+    """Logs per week of the period (Monday-based), counted in the database."""
+    return list(
+        WorkLog.objects.filter(person=person, date__range=(start, end))
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(total=Count("pk"), approved=Count("pk", filter=Q(status=ReviewState.APPROVED)))
+        .order_by("-week")
+    )
+
+
+def _pending_for(model, user):
+    """Records waiting for this user's review, or for a reviewer they stand in for today."""
+    today = timezone.localdate()
+    absent = Delegation.objects.filter(delegate=user, start__lte=today, end__gte=today).values(
+        "reviewer_id"
+    )
+    return model.objects.filter(
+        Q(pending_user=user) | Q(pending_user_id__in=absent), status=ReviewState.IN_REVIEW
+    )
+
+
+def log_review_queue(user):
+    return (
+        _pending_for(WorkLog, user)
+        .select_related("person__section", "goal", "key_task")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("date", "pk")
+    )
+
+
+def goal_review_queue(user):
+    return (
+        _pending_for(GoalPlan, user)
+        .select_related("person__section", "person__unit")
+        .annotate(goal_count=Count("goals"))
+        .order_by("submitted_at")
+    )
+
+
+def goalplan_for_user(user, pk) -> GoalPlan:
+    return get_or_404(
+        GoalPlan.objects.visible_to(user).select_related(
+            "person__unit", "person__section", "pending_user__person"
+        ),
+        pk=pk,
+    )
+
+
+def goal_for_author(user, pk) -> Goal:
+    return get_or_404(
+        Goal.objects.filter(plan__person__user=user).select_related("plan__person"), pk=pk
+    )
+
+
+def pending_counts(user) -> dict[str, int]:
+    return {
+        "logs": _pending_for(WorkLog, user).count(),
+        "goals": _pending_for(GoalPlan, user).count(),
+    }
