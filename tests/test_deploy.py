@@ -1,0 +1,150 @@
+"""Production settings: `check --deploy` is clean, static files are served under gunicorn
+(WhiteNoise), and bad or missing configuration fails loudly at import time."""
+
+from __future__ import annotations
+
+import os
+import runpy
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SETTINGS_FILE = BASE_DIR / "config" / "settings.py"
+PRODUCTION_HOST = "kaohe.example.gov.cn"
+# 64 characters, mixed: what `python -c "import secrets; print(secrets.token_urlsafe(48))"` gives
+PRODUCTION_KEY = "t3Vq9xZ-kP2mL7wR4sN8bH1cJ6dF0gY5eA_uI9oQ2rT7yU4iO1pK8lM3nB6vC0xZ"
+
+
+# Settings read from these: a test starts from none of them set, whatever the shell has.
+SETTINGS_ENV = ("DJANGO_", "DATABASE_", "CELERY_", "SESSION_", "PASSWORD_", "LOCKOUT_")
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    """The process environment with production settings, nothing inherited that weakens them."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_ENV)}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        DJANGO_ALLOWED_HOSTS=PRODUCTION_HOST,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(extra)
+    return env
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def load_settings(monkeypatch, **env: str) -> dict:
+    """Execute config/settings.py afresh with the given environment (not Django's settings)."""
+    for key in list(os.environ):
+        if key.startswith(SETTINGS_ENV):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return runpy.run_path(str(SETTINGS_FILE))
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_secret_key_fails_loudly(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        load_settings(monkeypatch, DJANGO_DEBUG="0")
+
+
+def test_production_without_secret_key_stops_manage_py():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["sixty", "1.5", "60s"])
+def test_bad_conn_max_age_is_refused(monkeypatch, value):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_CONN_MAX_AGE"):
+        load_settings(monkeypatch, DATABASE_CONN_MAX_AGE=value)
+
+
+def test_bad_boolean_is_refused(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG"):
+        load_settings(monkeypatch, DJANGO_DEBUG="maybe")
+
+
+def test_production_settings_are_hardened(monkeypatch):
+    s = load_settings(
+        monkeypatch,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        DJANGO_ALLOWED_HOSTS=f"{PRODUCTION_HOST}, kaohe2.example.gov.cn",
+        DATABASE_CONN_MAX_AGE="0",
+    )
+    assert s["DEBUG"] is False
+    assert s["ALLOWED_HOSTS"] == [PRODUCTION_HOST, "kaohe2.example.gov.cn"]
+    assert s["SESSION_COOKIE_SECURE"] and s["CSRF_COOKIE_SECURE"] and s["SECURE_SSL_REDIRECT"]
+    assert s["SECURE_HSTS_SECONDS"] >= 31536000
+    assert s["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert s["STORAGES"]["staticfiles"]["BACKEND"].startswith("whitenoise.")
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in s["MIDDLEWARE"]
+
+
+def test_development_defaults_need_no_environment(monkeypatch):
+    s = load_settings(monkeypatch)
+    assert s["DEBUG"] is True
+    assert s["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert s["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert s["STORAGES"]["staticfiles"]["BACKEND"].endswith(".StaticFilesStorage")
+
+
+# Runs in a production-settings process after collectstatic: the login page links hashed
+# static files, and WhiteNoise serves them (the same path a request takes under gunicorn).
+SERVE_STATIC = textwrap.dedent(
+    """
+    import re, django
+    django.setup()
+    from django.test import Client
+    client = Client(HTTP_HOST="kaohe.example.gov.cn", HTTP_X_FORWARDED_PROTO="https")
+    page = client.get("/login/")
+    assert page.status_code == 200, page.status_code
+    assert page["Strict-Transport-Security"].startswith("max-age=")
+    csp = page["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "'nonce'" not in csp, csp
+    links = re.findall(r'(/static/[^"]+\\.[0-9a-f]{12}\\.(?:css|js))"', page.content.decode())
+    assert len(links) >= 2, links
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, (link, response.status_code)
+        assert "max-age=315360000" in response["Cache-Control"], response["Cache-Control"]
+        assert b"".join(response.streaming_content)
+    insecure = Client(HTTP_HOST="kaohe.example.gov.cn").get("/login/")
+    assert insecure.status_code == 301 and insecure["Location"].startswith("https://")
+    print("served", len(links))
+    """
+)
+
+
+def test_collectstatic_and_whitenoise_serve_hashed_files(tmp_path):
+    env = production_env(
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+    )
+    collected = run(["manage.py", "collectstatic", "--noinput"], env)
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    served = run(["-c", SERVE_STATIC], env)
+    assert served.returncode == 0, served.stdout + served.stderr
+    assert served.stdout.startswith("served ")
