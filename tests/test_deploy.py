@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import runpy
 import subprocess
@@ -12,6 +13,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+
+from assessment.models import SEPARATED_ADMIN_ROLES, AuditEvent, Role, User
+from assessment.tenancy import scope_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = BASE_DIR / "config" / "settings.py"
@@ -148,3 +153,74 @@ def test_collectstatic_and_whitenoise_serve_hashed_files(tmp_path):
     served = run(["-c", SERVE_STATIC], env)
     assert served.returncode == 0, served.stdout + served.stderr
     assert served.stdout.startswith("served ")
+
+
+# -- first accounts on a fresh install: manage.py create_admin ---------------------------------
+
+STRONG = "Qz7#vLp2-Admin"
+
+
+def create_admin(monkeypatch, *args: str, password: str = STRONG) -> str:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    out = io.StringIO()
+    call_command("create_admin", *args, "--password-stdin", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(SEPARATED_ADMIN_ROLES))
+def test_create_admin_makes_one_separated_admin_account(monkeypatch, role):
+    out = create_admin(monkeypatch, "first_admin", "--role", role)
+
+    user = User.objects.get(username="first_admin")
+    assert "created first_admin" in out
+    assert user.check_password(STRONG)
+    assert not user.is_superuser and not user.is_staff
+    assert user.password_changed_at is not None  # not sent to "password expired" at login
+    assert list(user.memberships.values_list("role", "region", "unit")) == [(role, None, None)]
+    assert scope_for(user).roles() == {role}
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ROLE_GRANTED, username="first_admin")
+
+
+@pytest.mark.django_db
+def test_create_admin_makes_a_district_admin_for_a_region(monkeypatch, personas):
+    create_admin(
+        monkeypatch, "zzb", "--role", "district_admin", "--region", "b", "--name", "组织部"
+    )
+
+    user = User.objects.get(username="zzb")
+    assert user.last_name == "组织部"
+    assert scope_for(user).regions_with(Role.DISTRICT_ADMIN) == {personas.b.region.pk}
+    assert AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.ROLE_GRANTED, username="zzb", region=personas.b.region
+    ).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "password", "message"),
+    [
+        (("weak", "--role", "system_admin"), "abcdefgh", "至少"),  # one character class
+        (("short", "--role", "system_admin"), "Ab1#", "8"),
+        (("alice", "--role", "audit_admin"), "Alice#2026x", "用户名"),
+        (("d", "--role", "district_admin"), STRONG, "--region"),
+        (("d", "--role", "district_admin", "--region", "nowhere"), STRONG, "no region"),
+        (("s", "--role", "security_admin", "--region", "a"), STRONG, "only for district_admin"),
+        (("auditor", "--role", "audit_admin"), STRONG, "already exists"),
+    ],
+)
+def test_create_admin_refuses_bad_input_and_creates_nothing(
+    monkeypatch, personas, args, password, message
+):
+    before = User.objects.count()
+    with pytest.raises(CommandError, match=message):
+        create_admin(monkeypatch, *args, password=password)
+    assert User.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_create_admin_without_a_terminal_asks_for_password_stdin(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match="--password-stdin"):
+        call_command("create_admin", "x_admin", "--role", "system_admin")
+    assert not User.objects.filter(username="x_admin").exists()
