@@ -51,14 +51,17 @@ class PersonForm(forms.ModelForm):
             "work_in_charge",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
-            "in_post_since": forms.DateInput(attrs={"type": "date"}),
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "in_post_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["section"].queryset = Section.objects.filter(unit__in=units, is_active=True)
+        # a section's label names its unit: load the units with the sections
+        self.fields["section"].queryset = Section.objects.filter(
+            unit__in=units, is_active=True
+        ).select_related("unit")
 
     def clean(self):
         cleaned = super().clean()
@@ -95,7 +98,9 @@ class RoleGrantForm(forms.Form):
         self.fields["person"].queryset = Person.objects.filter(
             unit=unit, is_active=True, user__isnull=False
         )
-        self.fields["section"].queryset = Section.objects.filter(unit=unit, is_active=True)
+        self.fields["section"].queryset = Section.objects.filter(
+            unit=unit, is_active=True
+        ).select_related("unit")
 
     def clean(self):
         cleaned = super().clean()

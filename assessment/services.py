@@ -27,12 +27,17 @@ def _save(obj, reason: str) -> None:
 @transaction.atomic
 def person_save(*, person: Person, by, reason: str) -> Person:
     """Create or update a person; the unit (old and new) must be one the actor manages."""
+    old_unit = None
     if person.pk:
         old_unit = Person.objects.select_for_update().get(pk=person.pk).unit
         _require_manager(by, old_unit)
     _require_manager(by, person.unit)
     person.region_id = person.unit.region_id
     _save(person, reason)
+    if old_unit is not None and old_unit != person.unit and person.user_id:
+        # a transfer ends the posts held in the old unit (chief, leader, unit admin …)
+        for membership in person.user.memberships.current().filter(unit=old_unit):
+            role_revoke(membership=membership, by=by)
     return person
 
 
@@ -52,6 +57,8 @@ def person_deactivate(*, person: Person, by) -> Person:
 @transaction.atomic
 def section_create(*, unit: Unit, name: str, by) -> Section:
     _require_manager(by, unit)
+    if Section.objects.filter(unit=unit, name=name).exists():
+        raise ValidationError({"name": _("本单位已有名为“%(name)s”的组室。") % {"name": name}})
     section = Section(region_id=unit.region_id, unit=unit, name=name)
     _save(section, _("新建组室"))
     return section
@@ -64,6 +71,8 @@ def role_grant(*, user, role: str, unit: Unit, section: Section | None, by) -> M
     _require_manager(by, unit)
     if role in SEPARATED_ADMIN_ROLES:
         raise PermissionDenied(_("三员角色不能在此授予。"))
+    if user.pk == by.pk:  # an admin may not raise their own powers (e.g. to principal leader)
+        raise ValidationError(_("不能给自己授予角色。"))
     if user.memberships.current().filter(role__in=SEPARATED_ADMIN_ROLES).exists():
         raise ValidationError(_("三员账号不能兼任其他角色。"))
     if section is not None and section.unit_id != unit.pk:
