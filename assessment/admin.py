@@ -8,6 +8,12 @@ and people of their own region. Nobody else gets in.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +29,15 @@ class PlatformAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         user = request.user
         return user.is_active and scope_for(user).has(Role.SYSTEM_ADMIN, Role.DISTRICT_ADMIN)
+
+    def login(self, request, extra_context=None):
+        """One login path for everyone: the site's own, with lockout, audit and password expiry
+        (the admin's form has none of them). Signed in without an admin role: 403."""
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect("admin:index")
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 admin_site = PlatformAdminSite(name="admin")
@@ -41,17 +56,36 @@ class RoleScopedAdmin(SimpleHistoryAdmin):
     def _is_system(self, request) -> bool:
         return scope_for(request.user).has(Role.SYSTEM_ADMIN)
 
-    def _may(self, request) -> bool:
+    def _may(self, request, obj=None) -> bool:
         if self._is_system(request):
             return self.system_admin_may_edit
-        return self.district_admin_may_edit and bool(self._regions(request))
+        regions = self._regions(request)
+        if not (self.district_admin_may_edit and regions):
+            return False
+        return obj is None or self._region_id(obj) in regions
+
+    def _region_id(self, obj) -> int | None:
+        return obj.pk if self.region_field == "pk" else getattr(obj, f"{self.region_field}_id")
 
     def has_module_permission(self, request) -> bool:
         return self._may(request)
 
     has_view_permission = has_change_permission = has_add_permission = (
-        lambda self, request, obj=None: self._may(request)
+        lambda self, request, obj=None: self._may(request, obj)
     )
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        # the history views load rows from the history table, past get_queryset
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # deactivate instead: assessment history must keep its people and units
@@ -71,7 +105,9 @@ class RoleScopedAdmin(SimpleHistoryAdmin):
         }:
             model = db_field.remote_field.model
             field = "pk" if model is Region else "region"
-            kwargs["queryset"] = model.objects.filter(**{f"{field}__in": self._regions(request)})
+            queryset = model.objects.filter(**{f"{field}__in": self._regions(request)})
+            # a section's label names its unit
+            kwargs["queryset"] = queryset.select_related("unit") if model is Section else queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -92,14 +128,14 @@ class RegionAdmin(RoleScopedAdmin):
 class UnitCategoryAdmin(RoleScopedAdmin):
     system_admin_may_edit = district_admin_may_edit = True
     list_display = ["name", "code", "region"]
-    list_filter = ["region"]
+    list_filter = [("region", admin.RelatedOnlyFieldListFilter)]  # not every region's name
 
 
 @admin.register(Unit, site=admin_site)
 class UnitAdmin(RoleScopedAdmin):
     district_admin_may_edit = True
     list_display = ["code", "name", "category", "is_pilot", "is_active"]
-    list_filter = ["category", "is_pilot", "is_active"]
+    list_filter = [("category", admin.RelatedOnlyFieldListFilter), "is_pilot", "is_active"]
     search_fields = ["name", "code"]
 
 
@@ -116,5 +152,6 @@ class PersonAdmin(RoleScopedAdmin):
     list_display = ["staff_no", "name", "unit", "section", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "staff_no"]
-    raw_id_fields = ["user"]
-    list_select_related = ["unit", "section"]
+    # linking an account is not picked by id here: any id would do, another region's too
+    readonly_fields = ["user"]
+    list_select_related = ["unit", "section__unit"]
