@@ -113,12 +113,13 @@ def _acting_for(obj, by):
         ).exists()
         if delegated:
             return obj.pending_user
-    if any(uid == by.pk for _level, uid in obj.chain):
-        raise ValidationError(
-            _("该记录已由他人处理，当前待%(level)s审核。")
-            % {"level": LEVEL_NAMES.get(obj.pending_level, _("组织部"))}
-        )
-    raise PermissionDenied(_("您不是该记录当前的审核人。"))
+    mine = [level for level, uid in obj.chain if uid == by.pk]
+    pending = LEVEL_NAMES.get(obj.pending_level, _("组织部"))
+    if mine and min(mine) < obj.pending_level:
+        raise ValidationError(_("该记录已由他人处理，当前待%(level)s审核。") % {"level": pending})
+    raise PermissionDenied(
+        _("您不是该记录当前的审核人（当前待%(level)s审核）。") % {"level": pending}
+    )
 
 
 def can_act(obj, user) -> bool:

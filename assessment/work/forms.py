@@ -39,7 +39,7 @@ class LogForm(forms.ModelForm):
         model = WorkLog
         fields = ["date", "content", "category", "goal", "key_task"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "content": forms.Textarea(attrs={"rows": 5, "placeholder": _("今天做了什么？")}),
         }
 
