@@ -4,6 +4,8 @@ from django.urls import include, path
 from assessment import views as assessment_views
 from assessment.admin import admin_site
 
+from .views import healthz
+
 urlpatterns = [
     path("", assessment_views.home, name="home"),
     path("login/", assessment_views.LoginView.as_view(), name="login"),
@@ -20,6 +22,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("healthz/", healthz, name="healthz"),
     path("admin/", admin_site.urls),
     path("", include("assessment.urls")),
     path("", include("assessment.work.urls")),

@@ -21,6 +21,7 @@ from .org import (
     User,
 )
 from .periods import AssessmentYear, Quarter
+from .quarterly import Opinion, QuarterGrade, QuarterlyAssessment
 from .tasks import KeyTask, KeyTaskProgress, SupervisionNote
 from .work import Attachment, Goal, GoalPlan, IndicatorCategory, WorkLog, private_storage
 
@@ -30,6 +31,9 @@ __all__ = [
     "SEPARATED_ADMIN_ROLES",
     "UNIT_ROLES",
     "AssessmentYear",
+    "Opinion",
+    "QuarterGrade",
+    "QuarterlyAssessment",
     "Attachment",
     "AuditEvent",
     "CityPlatform",
