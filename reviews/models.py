@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ReviewState(models.TextChoices):
@@ -142,3 +143,83 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegate} → {self.reviewer} ({self.start}–{self.end})"
+
+
+class Reminder(models.Model):
+    """站内提醒: a message to one account (an overdue review, a result to acknowledge …).
+    `key` makes a reminder job idempotent: the same fact never reminds twice."""
+
+    region = models.ForeignKey("assessment.Region", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        related_name="reminders",
+        on_delete=models.CASCADE,
+    )
+    text = models.CharField(_("内容"), max_length=300)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    key = models.CharField(_("去重键"), max_length=120)
+    created = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_once")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Appeal(models.Model):
+    """申诉/复核: the person contests a quarterly grade; decided by someone outside the chain."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待复核")
+        UPHELD = "upheld", _("维持原等次")
+        CHANGED = "changed", _("变更等次")
+
+    region = models.ForeignKey("assessment.Region", on_delete=models.CASCADE)
+    assessment = models.ForeignKey(
+        "assessment.QuarterlyAssessment",
+        verbose_name=_("季度考核"),
+        related_name="appeals",
+        on_delete=models.CASCADE,
+    )
+    reason = models.TextField(_("申诉理由"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    original_grade = models.CharField(_("原等次"), max_length=20)
+    new_grade = models.CharField(_("复核等次"), max_length=20, blank=True)
+    outcome_reason = models.TextField(_("复核意见"), blank=True)
+    created = models.DateTimeField(_("申诉时间"), default=timezone.now)
+    due = models.DateField(_("办结期限"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("复核人"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    decided_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("申诉")
+        verbose_name_plural = _("申诉")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            # one open appeal per record at a time
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=models.Q(status="pending"),
+                name="appeal_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.get_status_display()}"

@@ -72,6 +72,8 @@ class QuarterlyAssessment(Reviewable):
     opinion_reason = models.TextField(_("不同意的理由"), blank=True)
     opinion_at = models.DateTimeField(_("本人意见时间"), null=True, blank=True)
     needs_mentoring = models.BooleanField(_("需导师帮带"), default=False)
+    # when the record reached the reviewer it waits for (the per-level deadline counts from here)
+    pending_since = models.DateTimeField(_("到达当前审核级别时间"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = PersonOwnedQuerySet.as_manager()
@@ -89,3 +91,23 @@ class QuarterlyAssessment(Reviewable):
 
     def __str__(self) -> str:
         return f"{self.person} {self.quarter}"
+
+
+class UnitQuarter(models.Model):
+    """单位季度: one row per unit and quarter. The decide transaction locks it (select_for_update)
+    before counting the 好 already granted, so concurrent decisions cannot exceed the quota."""
+
+    region = models.ForeignKey(Region, verbose_name=_("区"), on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE)
+    quarter = models.ForeignKey(Quarter, verbose_name=_("季度"), on_delete=models.CASCADE)
+    published_at = models.DateTimeField(_("发布公示时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("单位季度")
+        verbose_name_plural = _("单位季度")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "quarter"], name="unitquarter_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.quarter}"
