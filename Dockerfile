@@ -32,11 +32,12 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home k
     && mkdir -p /var/lib/kaohe/private \
     && chown -R kaohe:kaohe /var/lib/kaohe
 ENV PRIVATE_MEDIA_ROOT=/var/lib/kaohe/private \
-    DJANGO_DEBUG=0
+    DJANGO_DEBUG=0 \
+    WEB_CONCURRENCY=3
 USER kaohe
 
 EXPOSE 8000
-# More workers or other options without a rebuild: GUNICORN_CMD_ARGS="--workers 8".
+# Worker processes: WEB_CONCURRENCY; other gunicorn options: GUNICORN_CMD_ARGS (no rebuild).
 # No control socket: nobody uses gunicornc here, and $HOME (/app) is not writable.
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "60", "--access-logfile", "-", "--no-control-socket"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--timeout", "60", \
+     "--access-logfile", "-", "--no-control-socket"]
