@@ -28,8 +28,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")  # runserver-free; gunicorn serves, static not needed
+# The benchmark process (seeding, session cookies) and gunicorn share production settings, so
+# the session cookies made here are valid there.
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-only-" + "k" * 60,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+}
+os.environ.update(SERVER_ENV)
 
 PORT = 8199
 LUA = """
@@ -108,6 +116,16 @@ def session_cookie(username: str) -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
+def check_page(path: str, cookie: str | None) -> None:
+    """The measured page must really render (200, no redirect to the login page)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
+    if cookie:
+        request.add_header("Cookie", cookie)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        if response.status != 200 or response.url != request.full_url:
+            sys.exit(f"{path} answered {response.status} at {response.url}")
+
+
 def wrk(
     path: str, cookie: str | None, seconds: int, script: str
 ) -> tuple[float, float, float, int]:
@@ -129,13 +147,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.skip_seed:
         seed(args.people, args.logs_per_person)
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-" + "x" * 60,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-    }
+    env = dict(os.environ)
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -168,6 +180,7 @@ def main() -> None:
         print(f"{'page':32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>6} errors")
         baseline = None
         for label, path, cookie in pages:
+            check_page(path, cookie)
             wrk(path, cookie, 3, fh.name)  # warm up
             rps, p50, p95, errors = wrk(path, cookie, args.seconds, fh.name)
             baseline = baseline or rps

@@ -119,3 +119,25 @@ def pending_counts(user) -> dict[str, int]:
         "logs": _pending_for(WorkLog, user).count(),
         "goals": _pending_for(GoalPlan, user).count(),
     }
+
+
+def team_log_counts(user, start: date, end: date):
+    """People whose logs the account reviews or leads (not the account itself), with the
+    period's log counts aggregated in the database."""
+    in_period = Q(work_logs__date__range=(start, end))
+    return (
+        Person.objects.visible_to(user)
+        .active()
+        .exclude(user=user)
+        .select_related("unit", "section")
+        .annotate(
+            total=Count("work_logs", filter=in_period),
+            waiting=Count(
+                "work_logs", filter=in_period & Q(work_logs__status=ReviewState.IN_REVIEW)
+            ),
+            returned=Count(
+                "work_logs", filter=in_period & Q(work_logs__status=ReviewState.RETURNED)
+            ),
+        )
+        .order_by("unit__code", "section__name", "staff_no")
+    )

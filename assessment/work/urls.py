@@ -7,6 +7,7 @@ app_name = "work"
 urlpatterns = [
     path("logs/", views.log_list, name="log-list"),
     path("logs/new/", views.log_create, name="log-create"),
+    path("logs/team/", views.team_logs, name="team-logs"),
     path("logs/review/", views.log_review_queue, name="log-review-queue"),
     path("logs/review/bulk/", views.log_bulk_approve, name="log-bulk-approve"),
     path("logs/<int:pk>/", views.log_detail, name="log-detail"),

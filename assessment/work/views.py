@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from reviews.engine import actions_for, can_act
 from reviews.models import Delegation
 
 from ..models import Attachment, Person, Role, WorkLog
+from ..selectors import person_for_user
 from ..tenancy import get_or_404, scope_for
 from ..uploads import download
 from . import selectors, services
@@ -46,20 +49,43 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def log_list(request):
-    person = _my_person(request)
+    """My logs by month and week; a leader may open a colleague's (?person=) in their reach."""
+    if request.GET.get("person"):
+        person = person_for_user(request.user, request.GET["person"])
+    else:
+        person = _my_person(request)
     start, end = selectors.month_bounds(request.GET.get("month"))
-    logs = selectors.person_logs(person, start, end)
     return render(
         request,
         "work/log_list.html",
         {
             "person": person,
-            "logs": logs,
+            "is_mine": person.user_id == request.user.pk,
+            "logs": selectors.person_logs(person, start, end),
             "start": start,
             "end": end,
             "weeks": selectors.weekly_counts(person, start, end),
-            "prev_month": f"{(start.replace(day=1) - timezone.timedelta(days=1)):%Y-%m}",
-            "next_month": f"{(end + timezone.timedelta(days=1)):%Y-%m}",
+            "prev_month": f"{start - timedelta(days=1):%Y-%m}",
+            "next_month": f"{end + timedelta(days=1):%Y-%m}",
+        },
+    )
+
+
+@login_required
+def team_logs(request):
+    """Leaders: everyone in their reach with this month's log counts."""
+    _require_reviewer(request.user)
+    start, end = selectors.month_bounds(request.GET.get("month"))
+    people = selectors.team_log_counts(request.user, start, end)
+    return render(
+        request,
+        "work/team_logs.html",
+        {
+            "page": Paginator(people, 100).get_page(request.GET.get("page")),
+            "start": start,
+            "month": f"{start:%Y-%m}",
+            "prev_month": f"{start - timedelta(days=1):%Y-%m}",
+            "next_month": f"{end + timedelta(days=1):%Y-%m}",
         },
     )
 

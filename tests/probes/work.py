@@ -49,6 +49,7 @@ def _goal(p):
 PROBES = {
     "work:log-list": Probe(no_kwargs, PERSONS),
     "work:log-create": Probe(no_kwargs, PERSONS),
+    "work:team-logs": Probe(no_kwargs, REVIEWERS),
     "work:log-review-queue": Probe(no_kwargs, REVIEWERS),
     "work:log-bulk-approve": Probe(no_kwargs, REVIEWERS, "post"),
     "work:log-detail": Probe(_log, READERS),

@@ -293,3 +293,28 @@ def test_quarter_deadline_message_names_the_quarter(personas):
     old = date(timezone.localdate().year - 1, 2, 1)
     with pytest.raises(Exception, match=f"{old.year}Q1"):
         file_log(staff, day=old)
+
+
+def test_leader_opens_a_colleagues_logs_but_peers_and_other_regions_cannot(login, personas):
+    file_log(personas.a.people["staff"], content="财政专项核查")
+    url = reverse("work:log-list") + f"?person={personas.a.people['staff'].pk}"
+    page = login(personas.a.leader).get(url).content.decode()
+    assert "财政专项核查" in page and "的纪实" in page
+    assert login(personas.a.users["staff2"]).get(url).status_code == 404
+    assert login(personas.b.leader).get(url).status_code == 404
+    assert login(personas.b.district_admin).get(url).status_code == 404
+
+
+def test_team_page_counts_each_persons_logs(login, personas, django_assert_max_num_queries):
+    staff = personas.a.people["staff"]
+    file_log(staff)
+    file_log(staff)
+    client = login(personas.a.chief)
+    with django_assert_max_num_queries(15) as one:
+        page = client.get(reverse("work:team-logs")).content.decode()
+    assert staff.name in page
+    assert personas.b.people["staff"].name not in page
+    for person in ("staff2", "unit_admin"):
+        file_log(personas.a.people[person])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("work:team-logs"))
