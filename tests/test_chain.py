@@ -86,7 +86,7 @@ def is_chief(person, holders, section_unit) -> bool:
     )
 
 
-PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
+PROPERTY_SETTINGS = settings(max_examples=120, deadline=None)
 
 
 @PROPERTY_SETTINGS

@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from assessment.chain import reviewer_chain
 from assessment.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, MAIN_REGION
@@ -29,11 +31,23 @@ CARD = {
 ARGS = ("seed_demo", "--people", "150", "--regions", "2", "--other-people", "30")
 
 
-@pytest.fixture
-def seeded(db):
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """Seed once for the module (the apps' demo hooks make a run take seconds) inside a
+    transaction that is rolled back afterwards; each test runs in a savepoint within it."""
     out = StringIO()
-    call_command(*ARGS, stdout=out)
-    return out.getvalue()
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast:  # the conftest's hasher is per test, not per module
+        with transaction.atomic():
+            call_command(*ARGS, stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+        assert not Region.objects.exists()  # nothing leaks into other modules
+
+
+@pytest.fixture
+def seeded(seeded_once, db):
+    return seeded_once
 
 
 def counts() -> tuple[int, ...]:
