@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .forms import LoginForm, PersonForm, RoleGrantForm, SectionForm
 from .models import Lockout, Role
-from .tenancy import scope_for
+from .tenancy import get_or_404, scope_for
 from .work import selectors as work_selectors
 
 
@@ -62,7 +62,7 @@ def unit_list(request):
 @login_required
 def unit_detail(request, pk):
     unit = selectors.unit_for_manager(request.user, pk)
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()  # NUL breaks PostgreSQL
     people = selectors.unit_roster(unit, include_inactive=request.GET.get("all") == "1")
     if query:
         people = people.filter(Q(name__contains=query) | Q(staff_no__contains=query))
@@ -194,7 +194,8 @@ def lockouts(request):
     if not scope_for(request.user).has(Role.SECURITY_ADMIN):
         raise PermissionDenied
     if request.method == "POST":
-        Lockout.objects.filter(pk=request.POST.get("pk")).update(until=timezone.now())
+        lock = get_or_404(Lockout.objects.all(), pk=request.POST.get("pk"))
+        Lockout.objects.filter(pk=lock.pk).update(until=timezone.now())
         messages.success(request, _("已解除锁定。"))
         return redirect("assessment:lockouts")
     active = Lockout.objects.filter(until__gt=timezone.now()).order_by("-until")

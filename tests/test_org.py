@@ -113,6 +113,15 @@ def test_unit_detail_search_by_name_or_staff_number(client, login, personas, who
     assert "暂无人员。" in response.content.decode()
 
 
+def test_unit_search_ignores_nul_characters(client, login, personas):
+    """PostgreSQL refuses NUL in a string parameter: it must never reach the query."""
+    a = personas.a
+    login(a.unit_admin)
+    response = client.get(f"/org/units/{a.unit.pk}/", {"q": "astaff2\x00"})
+    assert response.status_code == 200
+    assert [p.name for p in response.context["page"]] == ["astaff2"]
+
+
 def test_unit_detail_hides_inactive_people_unless_asked(client, login, personas):
     a = personas.a
     Person.objects.filter(pk=a.people["staff2"].pk).update(is_active=False)

@@ -259,6 +259,12 @@ def test_security_admin_can_lift_a_lock(client, login, personas):
     assert post_login(client, "a_staff", PASSWORD, ip="10.0.0.2").status_code == 302
 
 
+def test_lifting_a_lock_with_a_bad_id_is_404_not_500(client, login, personas):
+    login(personas.security_admin)
+    for pk in ("abc", "", "99999999"):
+        assert client.post("/security/lockouts/", {"pk": pk}).status_code == 404
+
+
 # -- sessions ----------------------------------------------------------------------------------
 
 
