@@ -42,8 +42,12 @@ def person_for_user(user, pk) -> Person:
 
 
 def membership_for_manager(user, pk) -> Membership:
+    """A role currently held in a unit the account manages (an ended one is history: revoking
+    it again would move its end date)."""
     return get_or_404(
-        Membership.objects.filter(unit__in=managed_units(user)).select_related("user", "unit"),
+        Membership.objects.current()
+        .filter(unit__in=managed_units(user))
+        .select_related("user", "unit"),
         pk=pk,
     )
 

@@ -106,6 +106,8 @@ def role_revoke(*, membership: Membership, by) -> Membership:
         raise PermissionDenied(_("该角色不能在此撤销。"))
     _require_manager(by, membership.unit)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not Membership.objects.current().filter(pk=membership.pk).exists():
+        raise ValidationError(_("该角色已不在任，无需撤销。"))
     membership.valid_to = timezone.localdate()
     membership.save()
     update_change_reason(membership, _("撤销角色"))

@@ -176,8 +176,12 @@ def role_grant(request, unit_pk):
 @require_POST
 def role_revoke(request, pk):
     membership = selectors.membership_for_manager(request.user, pk)
-    services.role_revoke(membership=membership, by=request.user)
-    messages.success(request, _("已撤销角色。"))
+    try:
+        services.role_revoke(membership=membership, by=request.user)
+    except ValidationError as exc:  # revoked meanwhile by someone else
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已撤销角色。"))
     return redirect("assessment:unit-detail", pk=membership.unit_id)
 
 

@@ -4,8 +4,10 @@ people, sections and roles; their error paths; query counts that do not grow wit
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -293,6 +295,27 @@ def test_role_grant_and_revoke(client, login, personas, who):
     membership.refresh_from_db()
     assert membership.valid_to == timezone.localdate()
     assert not Membership.objects.current().filter(user=a.staff2).exists()
+
+
+def test_an_ended_role_cannot_be_revoked_again(client, login, personas):
+    a = personas.a
+    membership = Membership.objects.get(user=a.chief, role=Role.SECTION_CHIEF)
+    ended = timezone.localdate() - timedelta(days=400)
+    Membership.objects.filter(pk=membership.pk).update(valid_to=ended)
+    login(a.unit_admin)
+    assert client.post(f"/org/roles/{membership.pk}/revoke/").status_code == 404
+    membership.refresh_from_db()
+    assert membership.valid_to == ended  # its history is not rewritten
+
+
+def test_revoke_of_a_role_ended_meanwhile_is_refused_by_the_service(personas):
+    from assessment import services
+
+    a = personas.a
+    membership = Membership.objects.get(user=a.chief, role=Role.SECTION_CHIEF)
+    services.role_revoke(membership=membership, by=a.unit_admin)
+    with pytest.raises(ValidationError, match="该角色已不在任"):
+        services.role_revoke(membership=membership, by=a.unit_admin)
 
 
 def test_hr_for_one_unit_is_granted_without_a_section(client, login, personas):
