@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
@@ -10,9 +13,21 @@ from .models import AuditEvent
 
 
 def client_ip(request) -> str | None:
-    """The address the connection came from. X-Forwarded-For is never trusted here, so a
-    client cannot rotate it to slip past the lockout; the proxy sets REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address the connection came from. Behind N reverse proxies (settings
+    TRUSTED_PROXY_COUNT, default 0) each proxy appends the address it saw to X-Forwarded-For,
+    so the N-th entry from the end is the client as the outermost proxy saw it: entries a client
+    sends itself sit further left and are never read, and rotating them cannot slip past the
+    lockout. Without proxies the header is ignored and REMOTE_ADDR is the client."""
+    if request is None:
+        return None
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if hops and len(forwarded) >= hops:
+        try:
+            return str(ipaddress.ip_address(forwarded[-hops]))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")
 
 
 def audit(kind: str, *, request=None, user=None, username: str = "", region=None, **detail):

@@ -200,6 +200,24 @@ def test_rotating_forwarded_for_header_does_not_bypass_the_address_lock(client, 
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN).count() == 0
 
 
+def test_behind_a_trusted_proxy_the_lock_follows_the_client_not_the_proxy(
+    client, personas, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1  # one reverse proxy: it appends the address it saw
+    proxy = "127.0.0.1"
+    for i in range(5):  # the client forges a different address each time, left of the real one
+        fail(client, f"guess{i}", 1, ip=proxy, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}, 10.1.1.1")
+    assert Lockout.objects.filter(key="ip:10.1.1.1").exists()
+    refused = post_login(
+        client, "a_staff", PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.9, 10.1.1.1"
+    )
+    assert LOGIN_ERROR in form_errors(refused)
+    # another client behind the same proxy is not locked out with them
+    other = post_login(client, "a_staff", PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="10.2.2.2")
+    assert other.status_code == 302
+    assert AuditEvent.objects.get(kind=AuditEvent.Kind.LOGIN).ip == "10.2.2.2"
+
+
 def test_failures_outside_the_window_do_not_lock(client, personas, clock):
     fail(client, "a_staff", 4)
     clock.advance(minutes=16)
