@@ -21,7 +21,7 @@ from reviews.models import LEVEL_NAMES, Decision, ReviewAction
 from rewards.models import RewardRecord
 
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
-GRADE_LABEL = dict(QuarterGrade.choices)
+GRADE_LABEL = {value: str(label) for value, label in QuarterGrade.choices}
 
 
 @dataclass

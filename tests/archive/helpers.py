@@ -58,3 +58,31 @@ def attendance(person, days: dict[str, int], *, year=2026, month=7):
                 region=person.region, person=person, date=date(year, month, day), status=status
             )
             day += 1
+
+
+def export_job(cast, *, by=None, unit="unit", status="done", output="list", content=b"PK\x03\x04"):
+    """An export job of region A's unit (or the whole region with unit=None)."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from archive.models import ExportJob
+
+    job = ExportJob.objects.create(
+        region=cast.region,
+        unit=getattr(cast, unit) if unit else None,
+        requested_by=by or cast.users["hr"],
+        sheet="quarterly",
+        period="2026Q3",
+        output=output,
+        status=status,
+    )
+    if status == "done":
+        job.file.save("x", ContentFile(content), save=False)
+        job.file_name = "清单.xlsx"
+        job.progress = 100
+        job.finished = timezone.now()
+        job.expires_at = job.finished + timedelta(days=7)
+        job.save()
+    return job

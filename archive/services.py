@@ -1,0 +1,193 @@
+"""Registration-sheet exports: build the file for a unit or region, run it as a job with
+progress, purge expired files. The management command and the Celery task share export_build."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from datetime import timedelta
+from io import BytesIO
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.models import Quarter, Region, Unit
+from assessment.periods import parse_quarter_code
+
+from . import render_xlsx, sheets
+from .models import ExportJob, export_reach, retention_days
+
+PROGRESS_EVERY = 25  # people between two progress writes
+UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def parse_period(sheet: str, code: str, region: Region) -> Quarter | int:
+    """The quarter (quarterly sheets) or year (annual) a period code names in the region."""
+    code = (code or "").strip().upper()
+    if sheet == ExportJob.Sheet.QUARTERLY:
+        try:
+            year, number = parse_quarter_code(code)
+        except ValueError as exc:
+            raise ValidationError({"period": _("季度格式应为 2026Q3。")}) from exc
+        quarter = (
+            Quarter.objects.select_related("year")
+            .filter(region=region, year__year=year, number=number)
+            .first()
+        )
+        if quarter is None:
+            raise ValidationError({"period": _("本区没有 %(code)s 季度。") % {"code": code}})
+        return quarter
+    if not re.fullmatch(r"\d{4}", code):
+        raise ValidationError({"period": _("年度格式应为 2026。")})
+    return int(code)
+
+
+def build_sheets(*, region: Region, unit: Unit | None, sheet: str, period: str):
+    people = sheets.people_in_scope(region=region, unit=unit)
+    target = parse_period(sheet, period, region)
+    if isinstance(target, Quarter):
+        return sheets.build_quarterly(target, people)
+    return sheets.build_annual(region, target, people)
+
+
+def _safe(text: str) -> str:
+    return UNSAFE.sub("_", text).strip("._") or "sheet"
+
+
+def export_build(
+    *,
+    region: Region,
+    unit: Unit | None,
+    sheet: str,
+    period: str,
+    output: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[bytes, str, int]:
+    """(file bytes, file name, number of sheets with missing fields)."""
+    built = build_sheets(region=region, unit=unit, sheet=sheet, period=period)
+    total = len(built)
+    incomplete = sum(1 for s in built if s.missing)
+    scope_name = unit.name if unit else region.name
+    kind = "平时考核登记表" if sheet == ExportJob.Sheet.QUARTERLY else "年度考核登记表"
+    stem = _safe(f"{scope_name}_{period}_{kind}")
+    if progress:
+        progress(0, total)
+    if output == ExportJob.Output.LIST:
+        title = f"{scope_name}{built[0].period_label if built else period}{kind}清单"
+        data = render_xlsx.list_workbook(built, title=title, summary=sheets.grade_summary(built))
+        if progress:
+            progress(total, total)
+        return data, f"{stem}清单.xlsx", incomplete
+    buffer = BytesIO()
+    renderer = None
+    if output == ExportJob.Output.PDF:
+        from .render_pdf import PdfRenderer
+
+        renderer = PdfRenderer()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, s in enumerate(built, start=1):
+            name = _safe(f"{s.unit_name}_{s.staff_no}_{s.get('姓名').value}_{s.period_code}")
+            if renderer is not None:
+                archive.writestr(f"{name}.pdf", renderer.render([s]), zipfile.ZIP_STORED)
+            else:
+                archive.writestr(f"{name}.xlsx", render_xlsx.sheet_workbook(s))
+            if progress and (i % PROGRESS_EVERY == 0 or i == total):
+                progress(i, total)
+    return buffer.getvalue(), f"{stem}.zip", incomplete
+
+
+# -- jobs ------------------------------------------------------------------------------------
+
+
+def export_scope_check(*, by, region: Region, unit: Unit | None) -> None:
+    regions, units = export_reach(by)
+    if region.pk in regions:
+        return
+    if unit is not None and unit.pk in units and unit.region_id == region.pk:
+        return
+    raise PermissionDenied(_("您无权导出该范围的登记表。"))
+
+
+@transaction.atomic
+def export_start(
+    *, by, region: Region, unit: Unit | None, sheet: str, period: str, output: str
+) -> ExportJob:
+    """Record the job and queue it after commit (the worker finds the row)."""
+    export_scope_check(by=by, region=region, unit=unit)
+    parse_period(sheet, period, region)  # refuse a bad period now, not in the worker
+    job = ExportJob.objects.create(
+        region=region,
+        unit=unit,
+        requested_by=by,
+        sheet=sheet,
+        period=period.strip().upper(),
+        output=output,
+    )
+    from .tasks import run_export
+
+    transaction.on_commit(lambda: run_export.delay(job.pk))
+    return job
+
+
+def export_run(job: ExportJob) -> ExportJob:
+    """Build the job's file; errors end up in the job row (shown on the page), not lost."""
+    claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING
+    )
+    if not claimed:  # already run (a retried or duplicated task): idempotent
+        return job
+
+    def progress(done: int, total: int) -> None:
+        percent = 100 if total == 0 else min(99, done * 100 // total)
+        ExportJob.objects.filter(pk=job.pk).update(done=done, total=total, progress=percent)
+
+    try:
+        data, name, incomplete = export_build(
+            region=job.region,
+            unit=job.unit,
+            sheet=job.sheet,
+            period=job.period,
+            output=job.output,
+            progress=progress,
+        )
+    except Exception as exc:  # noqa: BLE001 — any failure must reach the page
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED,
+            error=_("导出失败：%(error)s") % {"error": " ".join(_messages(exc))[:500]},
+            finished=timezone.now(),
+        )
+        job.refresh_from_db()
+        return job
+    job.refresh_from_db()
+    job.file.save(name, ContentFile(data), save=False)
+    job.file_name = name
+    job.incomplete = incomplete
+    job.status = ExportJob.Status.DONE
+    job.progress = 100
+    job.finished = timezone.now()
+    job.expires_at = job.finished + timedelta(days=retention_days())
+    job.save()
+    return job
+
+
+def _messages(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return exc.messages
+    return [f"{type(exc).__name__}: {exc}"]
+
+
+def exports_purge(now=None) -> int:
+    """Delete the files of expired exports; the job rows stay as a record."""
+    now = now or timezone.now()
+    count = 0
+    for job in ExportJob.objects.filter(status=ExportJob.Status.DONE, expires_at__lt=now):
+        if job.file:
+            job.file.delete(save=False)
+        job.status = ExportJob.Status.EXPIRED
+        job.save(update_fields=["file", "status"])
+        count += 1
+    return count

@@ -1,0 +1,24 @@
+"""Thin Celery tasks: ids in, reload, call the service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def run_export(job_id: int) -> str:
+    from .models import ExportJob
+    from .services import export_run
+
+    job = ExportJob.objects.select_related("region", "unit").filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    return export_run(job).status
+
+
+@shared_task(acks_late=True)
+def purge_expired_exports() -> int:
+    from .services import exports_purge
+
+    return exports_purge()
