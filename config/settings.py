@@ -226,7 +226,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # registration-sheet exports: delete files past EXPORT_RETENTION_DAYS (default 7)
+    "archive-purge-expired-exports": {
+        "task": "archive.tasks.purge_expired_exports",
+        "schedule": 3600.0,
+    },
+}
 
 LOGGING = {
     "version": 1,
