@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -44,6 +45,28 @@ private_storage = PrivateStorage()
 
 def _private_storage():
     return private_storage
+
+
+class UnicodeJSONEncoder(DjangoJSONEncoder):
+    """Keep Chinese as UTF-8 rather than \\uXXXX escapes: a breakdown is mostly Chinese text,
+    and escaped backslashes make psycopg's client-side quoting of bulk writes very slow."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
+
+
+class BulkJSONField(models.JSONField):
+    """JSON stored as UTF-8 text. Having get_placeholder keeps Django's bulk insert on
+    PostgreSQL off the UNNEST(array) path, where psycopg escapes every quote of every JSON
+    document in Python (about 10x slower for the score breakdowns)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("encoder", UnicodeJSONEncoder)
+        super().__init__(*args, **kwargs)
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
 
 
 class Category(models.TextChoices):
@@ -245,8 +268,8 @@ class ImportBatch(models.Model):
     created = models.DateTimeField(_("上传时间"), default=timezone.now)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     row_count = models.PositiveIntegerField(_("行数"), default=0)
-    rows = models.JSONField(_("有效行"), default=list, blank=True)
-    errors = models.JSONField(_("错误"), default=list, blank=True)
+    rows = BulkJSONField(_("有效行"), default=list, blank=True)
+    errors = BulkJSONField(_("错误"), default=list, blank=True)
     history = HistoricalRecords(excluded_fields=["rows"])
 
     objects = RegionScopedQuerySet.as_manager()
@@ -456,7 +479,7 @@ class QuarterScore(models.Model):
         _("建议等次"), max_length=20, choices=Grade, blank=True, default=""
     )
     good_blocked = models.BooleanField(_("不得评为“好”"), default=False)
-    breakdown = models.JSONField(_("明细"), default=list)
+    breakdown = BulkJSONField(_("明细"), default=list)
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
     history = HistoricalRecords()
 

@@ -345,6 +345,9 @@ def _negative_note(records, raw: Decimal, taken: Decimal) -> str:
 
 # -- writing -------------------------------------------------------------------------------
 
+# small batches: psycopg's client-side parameter binding grows worse than linearly with the
+# size of one statement (the JSON breakdowns make every row large)
+WRITE_BATCH = 200
 SCORE_FIELDS = (
     "system_id",
     "score",
@@ -383,18 +386,18 @@ def write_scores(quarter, computed: list[QuarterScore], person_ids=None, *, reas
         return 0
     rows = QuarterScore.objects.bulk_create(
         created + updated,
-        batch_size=2000,
+        batch_size=WRITE_BATCH,
         update_conflicts=True,
         unique_fields=["person", "quarter"],
         update_fields=[*(f.removesuffix("_id") for f in SCORE_FIELDS), "computed_at"],
     )
     history = QuarterScore.history
     history.bulk_history_create(
-        rows[: len(created)], batch_size=2000, default_change_reason=reason, default_date=now
+        rows[: len(created)], batch_size=WRITE_BATCH, default_change_reason=reason, default_date=now
     )
     history.bulk_history_create(
         rows[len(created) :],
-        batch_size=2000,
+        batch_size=WRITE_BATCH,
         update=True,
         default_change_reason=reason,
         default_date=now,
