@@ -64,6 +64,8 @@ def _record(
 
 def _set_pending(obj, step: tuple[int, int | None] | None) -> None:
     obj.pending_level, obj.pending_user_id = step if step else (None, None)
+    if hasattr(obj, "pending_since"):  # records with per-level deadlines
+        obj.pending_since = timezone.now() if step else None
 
 
 def _chain_for(person, flow: Flow) -> list[list[int | None]]:
@@ -211,3 +213,64 @@ def actions_for(objects) -> dict[int, list[ReviewAction]]:
     for action in rows:
         trail[action.object_id].append(action)
     return trail
+
+
+def at_last_level(obj) -> bool:
+    """Whether the record waits for the last level of its chain (the one that decides)."""
+    return bool(
+        obj.status == ReviewState.IN_REVIEW and obj.chain and obj.pending_level == obj.chain[-1][0]
+    )
+
+
+@transaction.atomic
+def decide(obj, *, by, comment: str = "", suggested_grade: str = "", apply=None):
+    """The last level of the chain decides (审定): the record leaves review as DECIDED.
+
+    `apply(locked_obj)` sets the outcome (the grade) on the locked row and may raise
+    ValidationError to refuse it; the caller holds any wider lock (a quota) around this call."""
+    obj = _locked(obj)
+    if obj.status != ReviewState.IN_REVIEW:
+        raise ValidationError(
+            _("该记录当前为“%(s)s”，不能审定（可能已由他人处理）。")
+            % {"s": obj.get_status_display()}
+        )
+    acting_for = _acting_for(obj, by)
+    if not at_last_level(obj):
+        raise ValidationError(_("该记录尚未到达最终审定环节。"))
+    level, before = obj.pending_level, obj.status
+    if apply is not None:
+        apply(obj)
+    obj.status = ReviewState.DECIDED
+    _set_pending(obj, None)
+    obj.save()
+    update_change_reason(obj, comment or _("审定"))
+    return obj, _record(
+        obj,
+        by=by,
+        decision=Decision.DECIDE,
+        from_status=before,
+        level=level,
+        acting_for=acting_for,
+        comment=comment,
+        suggested_grade=suggested_grade,
+    )
+
+
+@transaction.atomic
+def transition(
+    obj, *, by, allowed_from, to_status: str, decision: str, comment: str = "", apply=None
+):
+    """A state change after the decision (publicity, confirmation, appeal, re-decision): lock,
+    check the state, apply the change, record it. The caller checks the actor's right."""
+    obj = _locked(obj)
+    if obj.status not in allowed_from:
+        raise ValidationError(
+            _("该记录当前为“%(s)s”，不能进行此操作。") % {"s": obj.get_status_display()}
+        )
+    before = obj.status
+    if apply is not None:
+        apply(obj)
+    obj.status = to_status
+    obj.save()
+    update_change_reason(obj, comment or Decision(decision).label)
+    return obj, _record(obj, by=by, decision=decision, from_status=before, comment=comment)

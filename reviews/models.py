@@ -29,6 +29,11 @@ class Decision(models.TextChoices):
     COMMENT = "comment", _("点评")
     DECIDE = "decide", _("审定")
     REOPEN = "reopen", _("申请修改")
+    PUBLISH = "publish", _("公示")
+    CONFIRM = "confirm", _("确认")
+    OPINION = "opinion", _("本人意见")
+    APPEAL = "appeal", _("申诉")
+    REDECIDE = "redecide", _("复核")
 
 
 LEVEL_NAMES = {1: _("股组长"), 2: _("分管领导"), 3: _("主要领导")}
@@ -92,7 +97,7 @@ class ReviewAction(models.Model):
     decision = models.CharField(_("操作"), max_length=20, choices=Decision)
     from_status = models.CharField(_("原状态"), max_length=20, choices=ReviewState)
     to_status = models.CharField(_("新状态"), max_length=20, choices=ReviewState)
-    suggested_grade = models.CharField(_("建议等次"), max_length=10, blank=True)
+    suggested_grade = models.CharField(_("建议等次"), max_length=20, blank=True)
     comment = models.TextField(_("意见"), blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
 

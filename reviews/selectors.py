@@ -1,0 +1,295 @@
+"""Reads for the quarterly review pages, scoped to the acting account. Page selectors keep their
+query count constant in the number of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from assessment.models import (
+    KeyTask,
+    Person,
+    Quarter,
+    QuarterlyAssessment,
+    Role,
+    Unit,
+    WorkLog,
+)
+from assessment.periods import parse_quarter_code
+from assessment.tenancy import get_or_404, scope_for
+from indicators.models import AttendanceRecord, NegativeRecord, QuarterScore
+
+from .engine import REGION_LEVEL, actions_for
+from .models import Appeal, Decision, Delegation, Reminder, ReviewState
+from .rules import blocked_people, quota_use
+
+REVIEWER_ROLES = (Role.SECTION_CHIEF, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER)
+
+
+def assessment_for_user(user, pk) -> QuarterlyAssessment:
+    return get_or_404(
+        QuarterlyAssessment.objects.visible_to(user).select_related(
+            "person__user",
+            "unit",
+            "section",
+            "quarter__year",
+            "pending_user__person",
+            "region",
+        ),
+        pk=pk,
+    )
+
+
+def my_assessments(user):
+    return (
+        QuarterlyAssessment.objects.filter(person__user=user)
+        .select_related("quarter__year", "unit")
+        .order_by("-quarter__start")
+    )
+
+
+def quarter_or_404(region_id: int, code: str) -> Quarter:
+    try:
+        year, number = parse_quarter_code(code)
+    except ValueError as exc:
+        raise Http404 from exc
+    return get_or_404(
+        Quarter.objects.select_related("year"), region_id=region_id, year__year=year, number=number
+    )
+
+
+def _delegated_from(user) -> list[int]:
+    today = timezone.localdate()
+    return list(
+        Delegation.objects.filter(delegate=user, start__lte=today, end__gte=today).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+
+
+def review_queue(user):
+    """Quarterly records waiting for this account (or someone it stands in for)."""
+    return (
+        QuarterlyAssessment.objects.filter(
+            Q(pending_user=user) | Q(pending_user_id__in=_delegated_from(user)),
+            status=ReviewState.IN_REVIEW,
+        )
+        .select_related("person", "section", "unit", "quarter__year")
+        .order_by("quarter__start", "section__name", "person__staff_no")
+    )
+
+
+def is_reviewer(user) -> bool:
+    scope = scope_for(user)
+    return scope.has(*REVIEWER_ROLES) or Delegation.objects.filter(delegate=user).exists()
+
+
+def pending_count(user) -> int:
+    return review_queue(user).count()
+
+
+# -- the unit decide screen ---------------------------------------------------------------------
+
+
+def decide_units(user):
+    scope = scope_for(user)
+    return Unit.objects.filter(
+        Q(pk__in=scope.units_with(Role.PRINCIPAL_LEADER))
+        | Q(region_id__in=scope.regions_with(Role.DISTRICT_ADMIN))
+    )
+
+
+def unit_for_decide(user, pk) -> Unit:
+    return get_or_404(decide_units(user).select_related("region"), pk=pk)
+
+
+@dataclass
+class DecideRow:
+    qa: QuarterlyAssessment
+    score: object = None
+    band: str = ""
+    suggestions: dict[int, str] = field(default_factory=dict)
+    comments: list = field(default_factory=list)
+    blocked: bool = False
+    actionable: bool = False
+
+
+def decide_screen(user, unit: Unit, quarter: Quarter, section_id: int | None = None) -> dict:
+    """Every record of the unit for the quarter, with score, band, the levels' suggestions and
+    comments, whether a sanction blocks 好, whether this account may decide it now; and the
+    quota used/remaining per group. A fixed number of queries whatever the unit's size."""
+    rows_qs = (
+        QuarterlyAssessment.objects.filter(unit=unit, quarter=quarter)
+        .select_related("person", "section")
+        .order_by("section__name", "person__staff_no")
+    )
+    if section_id:
+        rows_qs = rows_qs.filter(section_id=section_id)
+    records = list(rows_qs)
+    ids = [qa.person_id for qa in records]
+    scores = {
+        s.person_id: s
+        for s in QuarterScore.objects.filter(quarter=quarter, person_id__in=ids).only(
+            "person_id", "score", "suggested_grade", "good_blocked"
+        )
+    }
+    trail = actions_for(records)
+    blocked = blocked_people(ids, quarter)
+    mine = actionable_ids(records, user)
+    rows = []
+    for qa in records:
+        score = scores.get(qa.person_id)
+        row = DecideRow(
+            qa=qa,
+            score=score.score if score else qa.score,
+            band=(score.suggested_grade if score else qa.band_grade),
+            blocked=qa.person_id in blocked or bool(score and score.good_blocked),
+            actionable=qa.pk in mine,
+        )
+        row.suggestions = {0: qa.self_grade}
+        for action in trail.get(qa.pk, []):
+            if action.level and action.suggested_grade:
+                row.suggestions[action.level] = action.suggested_grade
+            if action.comment and action.decision != Decision.SUBMIT:
+                row.comments.append(action)
+        rows.append(row)
+    return {
+        "rows": rows,
+        "quota": quota_use(unit.pk, quarter, quarter.year.good_quota_percent),
+        "sections": unit.sections.filter(is_active=True).order_by("name"),
+        "decided": sum(1 for r in records if r.status == ReviewState.DECIDED),
+    }
+
+
+def actionable_ids(records, user) -> set[int]:
+    """Records at their last level that this account decides now (in one query for delegations)."""
+    absent = set(_delegated_from(user))
+    regions = scope_for(user).regions_with(Role.DISTRICT_ADMIN)
+    ids = set()
+    for qa in records:
+        if qa.status != ReviewState.IN_REVIEW or not qa.chain:
+            continue
+        if qa.pending_level != qa.chain[-1][0]:
+            continue
+        if qa.pending_level == REGION_LEVEL:
+            if qa.region_id in regions:
+                ids.add(qa.pk)
+        elif qa.pending_user_id == user.pk or qa.pending_user_id in absent:
+            ids.add(qa.pk)
+    return ids
+
+
+# -- publicity ------------------------------------------------------------------------------
+
+
+def may_see_publicity(user, unit: Unit) -> bool:
+    scope = scope_for(user)
+    return (
+        scope.person_unit_id == unit.pk
+        or unit.pk in scope.units_with(Role.PRINCIPAL_LEADER, Role.UNIT_ADMIN)
+        or unit.region_id in scope.regions_with(Role.DISTRICT_ADMIN)
+    )
+
+
+def publicity_rows(unit: Unit, quarter: Quarter):
+    """The unit's results while they are in publicity (公示期内)."""
+    today = timezone.localdate()
+    return (
+        QuarterlyAssessment.objects.filter(
+            unit=unit,
+            quarter=quarter,
+            publicity_start__lte=today,
+            publicity_end__gte=today,
+            status__in=(ReviewState.PUBLICISED, ReviewState.APPEALED, ReviewState.CONFIRMED),
+        )
+        .select_related("person", "section")
+        .order_by("section__name", "person__staff_no")
+    )
+
+
+# -- appeals and quarter admin -----------------------------------------------------------------
+
+
+def district_regions(user) -> set[int]:
+    return scope_for(user).regions_with(Role.DISTRICT_ADMIN)
+
+
+def appeals_for_admin(user):
+    return (
+        Appeal.objects.filter(region_id__in=district_regions(user))
+        .select_related("assessment__person", "assessment__unit", "assessment__quarter__year")
+        .order_by("status", "due")
+    )
+
+
+def appeal_for_admin(user, pk) -> Appeal:
+    return get_or_404(appeals_for_admin(user), pk=pk)
+
+
+def quarter_admin(user) -> list[dict]:
+    """Per region quarter: status counts per unit, in one aggregate query per page."""
+    quarters = list(
+        Quarter.objects.filter(region_id__in=district_regions(user))
+        .select_related("year", "region")
+        .order_by("-start")[:8]
+    )
+    counts = (
+        QuarterlyAssessment.objects.filter(quarter__in=quarters)
+        .values("quarter_id", "unit_id", "unit__name", "status")
+        .annotate(n=Count("pk"))
+        .order_by("unit__code")
+    )
+    table: dict[int, dict[int, dict]] = {q.pk: {} for q in quarters}
+    for row in counts:
+        unit = table[row["quarter_id"]].setdefault(
+            row["unit_id"], {"name": row["unit__name"], "id": row["unit_id"], "total": 0}
+        )
+        unit[row["status"]] = row["n"]
+        unit["total"] += row["n"]
+    return [{"quarter": q, "units": list(table[q.pk].values())} for q in quarters]
+
+
+def reminders_for(user, limit: int = 10):
+    return Reminder.objects.filter(user=user, read_at__isnull=True)[:limit]
+
+
+# -- the self-summary's facts ------------------------------------------------------------------
+
+
+def summary_facts(qa: QuarterlyAssessment) -> dict:
+    """What the quarter holds about the person: logs, goals and key tasks, attendance, negative
+    records — the raw material of the pre-filled summary."""
+    quarter, person = qa.quarter, qa.person
+    logs = WorkLog.objects.filter(person=person, date__range=(quarter.start, quarter.end))
+    attendance = dict(
+        AttendanceRecord.objects.filter(person=person, date__range=(quarter.start, quarter.end))
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        "log_count": logs.count(),
+        "log_approved": logs.filter(status=ReviewState.APPROVED).count(),
+        "logs": list(logs.order_by("-date")[:8].values("date", "content")),
+        "tasks": list(
+            KeyTask.objects.filter(person=person, year=quarter.year.year)
+            .exclude(status=KeyTask.Status.CANCELLED)
+            .values("title", "progress")[:10]
+        ),
+        "goals": list(
+            person.goal_plans.filter(year=quarter.year.year).values_list("goals__title", flat=True)
+        ),
+        "attendance": attendance,
+        "negatives": list(
+            NegativeRecord.objects.filter(person=person)
+            .in_force_during(quarter.start, quarter.end)
+            .order_by("date")
+        ),
+    }
+
+
+def people_of(unit: Unit):
+    return Person.objects.filter(unit=unit, is_active=True)
