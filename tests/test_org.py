@@ -619,3 +619,46 @@ def test_person_form_and_unit_detail_cost_the_same_with_1_and_20_sections(client
     for i in range(20):
         Section.objects.create(region=a.region, unit=a.unit, name=f"股{i}")
     assert (count_queries(client, form_url), count_queries(client, detail_url)) == before
+
+
+# -- tenancy: what each role reaches -----------------------------------------------------------
+
+A_UNIT_PEOPLE = {"principal", "leader", "chief", "staff", "staff2", "unit_admin"}
+A_SECTION_PEOPLE = {"chief", "staff", "staff2", "unit_admin"}
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("district_admin", "region"),
+        ("hr", "region"),
+        ("discipline", "region"),
+        ("unit_admin", A_UNIT_PEOPLE),
+        ("principal", A_UNIT_PEOPLE),
+        ("leader", A_SECTION_PEOPLE | {"leader"}),  # their own record, outside the section
+        ("chief", A_SECTION_PEOPLE),
+        ("staff", {"staff"}),
+        ("other_staff", {"other_staff"}),
+    ],
+)
+def test_people_visible_to_each_role(personas, who, expected):
+    a = personas.a
+    if expected == "region":
+        expected = set(a.people)
+    visible = Person.objects.visible_to(a.users[who])
+    assert set(visible.values_list("name", flat=True)) == {f"a{k}" for k in expected}
+
+
+def test_separated_admins_and_inactive_accounts_see_no_people(personas):
+    for user in (personas.system_admin, personas.security_admin, personas.auditor):
+        assert not Person.objects.visible_to(user).exists()
+    district_admin = personas.a.district_admin
+    district_admin.is_active = False
+    assert not Person.objects.visible_to(district_admin).exists()
+
+
+def test_tenant_rows_are_visible_only_in_the_own_region(personas):
+    a, b = personas.a, personas.b
+    assert set(Unit.objects.visible_to(a.staff)) == {a.unit, a.other_unit}
+    assert set(Section.objects.visible_to(b.chief)) == {b.section, b.other_section}
+    assert not Unit.objects.visible_to(personas.system_admin).exists()
