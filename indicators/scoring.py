@@ -203,6 +203,7 @@ class QuarterScorer:
         ids = [p.id for p in people]
         self.external = {m: provider_values(m, quarter, ids) for m in EXTERNAL_METHODS}
         self._unit_lines: dict[int, list] = {}
+        self._memo: dict[tuple, tuple] = {}
 
     def lines_for_unit(self, unit_id: int, category_id: int):
         key = unit_id
@@ -297,40 +298,54 @@ class QuarterScorer:
         )
 
     def _positive(self, ind, person_id: int, system):
+        # people share inputs (the same rater's levels, the same attendance counts): compute
+        # each distinct combination once
         if ind.method == Method.LEADER_RATING:
             given = self.ratings.get((person_id, ind.pk))
             if not given:
                 return None, "暂无领导评价", []
-            pct = [getattr(system, LEVEL_FIELD[level]) for level, _ in given]
-            value = sum(pct, ZERO) / len(pct) / HUNDRED
-            note = "；".join(f"{name}：{LEVEL_LABEL[level]}" for level, name in given)
-            return value, f"{note}（平均得分率 {q2(value * HUNDRED)}%）", []
+            key = (system.pk, tuple(given))
+            if key not in self._memo:
+                self._memo[key] = self._rating(given, system)
+            return self._memo[key]
         if ind.method == Method.ATTENDANCE:
             counts = self.attendance.get(person_id)
             if not counts:
                 return None, "本季度暂无考勤记录", []
-            absent = counts.get(AttendanceStatus.ABSENT, 0)
-            leave = counts.get(AttendanceStatus.LEAVE, 0)
-            late = counts.get(AttendanceStatus.LATE_EARLY, 0)
-            present = counts.get(AttendanceStatus.PRESENT, 0)
-            lost = (
-                absent * system.absent_day_pct
-                + leave * system.leave_day_pct
-                + late * system.late_pct
-            ) / HUNDRED
-            value = max(ZERO, Decimal(1) - lost)
-            note = (
-                f"出勤 {present} 天，请假 {leave} 天，旷工 {absent} 天，迟到早退 {late} 次"
-                f"（每天旷工扣 {system.absent_day_pct}%，请假扣 {system.leave_day_pct}%，"
-                f"每次迟到早退扣 {system.late_pct}%）"
-            )
-            return value, note, {"present": present, "leave": leave, "absent": absent, "late": late}
+            key = (system.pk, tuple(sorted(counts.items())))
+            if key not in self._memo:
+                self._memo[key] = self._attendance(counts, system)
+            return self._memo[key]
         if ind.method in EXTERNAL_METHODS:
             pv = self.external[ind.method].get(person_id)
             if pv is None:
                 return None, "暂无数据（数据来源尚未接入或本季度无记录）", []
             return pv.value, pv.note, {"url": pv.url} if pv.url else []
         return None, "暂无数据", []
+
+    @staticmethod
+    def _rating(given, system):
+        pct = [getattr(system, LEVEL_FIELD[level]) for level, _ in given]
+        value = sum(pct, ZERO) / len(pct) / HUNDRED
+        note = "；".join(f"{name}：{LEVEL_LABEL[level]}" for level, name in given)
+        return value, f"{note}（平均得分率 {q2(value * HUNDRED)}%）", []
+
+    @staticmethod
+    def _attendance(counts, system):
+        absent = counts.get(AttendanceStatus.ABSENT, 0)
+        leave = counts.get(AttendanceStatus.LEAVE, 0)
+        late = counts.get(AttendanceStatus.LATE_EARLY, 0)
+        present = counts.get(AttendanceStatus.PRESENT, 0)
+        lost = (
+            absent * system.absent_day_pct + leave * system.leave_day_pct + late * system.late_pct
+        ) / HUNDRED
+        value = max(ZERO, Decimal(1) - lost)
+        note = (
+            f"出勤 {present} 天，请假 {leave} 天，旷工 {absent} 天，迟到早退 {late} 次"
+            f"（每天旷工扣 {system.absent_day_pct}%，请假扣 {system.leave_day_pct}%，"
+            f"每次迟到早退扣 {system.late_pct}%）"
+        )
+        return value, note, {"present": present, "leave": leave, "absent": absent, "late": late}
 
 
 def _negative_note(records, raw: Decimal, taken: Decimal) -> str:
