@@ -256,3 +256,24 @@ def test_person_sheet_download(graded, login):
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_export_page_query_count_is_constant(personas, login, django_assert_max_num_queries, rows):
+    from assessment.models import Person
+
+    for i in range(rows):
+        export_job(personas.a)
+        person = Person.objects.create(
+            region=personas.a.region,
+            unit=personas.a.unit,
+            name=f"加{i}",
+            staff_no=f"x{i:03d}",
+            gender="F",
+        )
+        assessed(person)
+    client = login(personas.a.hr)
+    params = {"sheet": "quarterly", "period": "2026Q3", "unit": personas.a.unit.pk}
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("archive:export"), {**params, "output": "list"})
+    assert response.content.decode().count("加") >= rows
