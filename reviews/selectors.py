@@ -293,3 +293,46 @@ def summary_facts(qa: QuarterlyAssessment) -> dict:
 
 def people_of(unit: Unit):
     return Person.objects.filter(unit=unit, is_active=True)
+
+
+def prefill_text(facts: dict) -> str:
+    """The self-summary's first draft, drawn from the quarter's records (the person edits it)."""
+    from indicators.models import AttendanceStatus
+
+    lines = [
+        f"【工作纪实】本季度填报纪实 {facts['log_count']} 条（已通过 {facts['log_approved']} 条）。"
+    ]
+    lines += [
+        f"{i}. {log['date']:%m-%d} {log['content'][:60]}" for i, log in enumerate(facts["logs"], 1)
+    ]
+    if facts["goals"] or facts["tasks"]:
+        lines.append("【年度目标与重点任务】")
+        lines += [f"- 目标：{g}" for g in facts["goals"] if g]
+        lines += [f"- 任务：{t['title']}（进度 {t['progress']:.0f}%）" for t in facts["tasks"]]
+    att = facts["attendance"]
+    if att:
+        lines.append(
+            "【出勤】"
+            + "，".join(
+                f"{AttendanceStatus(k).label} {att.get(k, 0)} 天"
+                for k in AttendanceStatus.values
+                if k in att
+            )
+            + "。"
+        )
+    lines.append("【奖惩与负面信息】" + ("；".join(str(n) for n in facts["negatives"]) or "无"))
+    return "\n".join(lines)
+
+
+def publish_units(user):
+    scope = scope_for(user)
+    return Unit.objects.filter(
+        Q(pk__in=scope.units_with(Role.PRINCIPAL_LEADER, Role.UNIT_ADMIN))
+        | Q(region_id__in=scope.regions_with(Role.DISTRICT_ADMIN))
+    )
+
+
+def publicity_units(user):
+    """The unit's people see its publicity; so do its leaders and the district admin."""
+    scope = scope_for(user)
+    return publish_units(user) | Unit.objects.filter(pk=scope.person_unit_id or 0)
