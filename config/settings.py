@@ -232,6 +232,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "archive.tasks.purge_expired_exports",
         "schedule": 3600.0,
     },
+    # quarterly review (reviews/tasks.py): all idempotent, so plain intervals suffice
+    "reviews-open-due-quarters": {
+        "task": "reviews.tasks.open_due_quarters",
+        "schedule": 6 * 3600.0,
+    },
+    "reviews-close-publicity": {"task": "reviews.tasks.close_publicity", "schedule": 3600.0},
+    "reviews-review-reminders": {
+        "task": "reviews.tasks.send_review_reminders",
+        "schedule": 6 * 3600.0,
+    },
 }
 
 LOGGING = {

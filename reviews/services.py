@@ -77,6 +77,8 @@ def summary_save(
     if submit and not summary.strip():
         raise ValidationError({"summary": _("请填写个人小结后再提交。")})
     qa.summary, qa.self_grade = summary, self_grade
+    if submit:
+        snapshot_score(qa)
     qa.save()
     update_change_reason(qa, _("编辑个人小结"))
     if submit:
@@ -156,7 +158,22 @@ def check_grade(qa: QuarterlyAssessment, grade: str, reason: str = "") -> None:
             raise ValidationError(refusal)
 
 
+def snapshot_score(qa) -> None:
+    """Copy the indicator score and its band (indicators.QuarterScore) onto the record, so the
+    registration sheet keeps the figures the decision was made on; none yet → left empty."""
+    from indicators.models import QuarterScore
+
+    score = (
+        QuarterScore.objects.filter(person_id=qa.person_id, quarter_id=qa.quarter_id)
+        .only("score", "suggested_grade")
+        .first()
+    )
+    if score is not None:
+        qa.score, qa.band_grade = score.score, score.suggested_grade
+
+
 def _apply_grade(qa, grade: str, reason: str, by) -> None:
+    snapshot_score(qa)
     qa.grade = grade
     qa.ungraded_reason = reason if grade == QuarterGrade.UNGRADED else qa.ungraded_reason
     qa.decided_by = by
