@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -144,10 +145,13 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 5)
 
-# Lockout: per username and per client address (REMOTE_ADDR, never X-Forwarded-For).
+# Lockout: per username and per client address (assessment.audit.client_ip).
 LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
 LOCKOUT_WINDOW = timedelta(minutes=env_int("LOCKOUT_WINDOW_MINUTES", 15))
 LOCKOUT_DURATION = timedelta(minutes=env_int("LOCKOUT_DURATION_MINUTES", 30))
+# Reverse proxies in front of the app that each append to X-Forwarded-For: the client address
+# is the entry the outermost one added. 0 (no proxy): REMOTE_ADDR only, the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Sessions in the database; idle timeout 30 min (sliding), absolute 12 h.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -179,8 +183,13 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# The embedded CJK font (static/fonts, ~9 MB, for PDFs) would take minutes to brotli-compress
+# at every collectstatic, and its readers (WeasyPrint, font-capable browsers) gain little.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "otf", "ttf"]
 # Private files (attachments, exports): outside the web root, served only through views.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+# Generated export files (registration sheets) are deleted after this many days.
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
