@@ -139,6 +139,9 @@ def task_progress(request, pk):
     task = selectors.task_for_user(request.user, pk)
     if not rules.is_assignee(request.user, task):
         raise PermissionDenied
+    if task.children.exclude(status=KeyTask.Status.CANCELLED).exists():
+        messages.warning(request, _("该任务已分解，进度由下级任务汇总，请在下级任务中填报。"))
+        return redirect("keytasks:task-detail", pk=task.pk)
     form = ProgressForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

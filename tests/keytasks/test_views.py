@@ -394,3 +394,9 @@ def test_query_count_does_not_grow_with_tasks(login, personas, page, django_asse
     with django_assert_num_queries(len(one)):
         response = client.get(url)
     assert response.content.decode().count("拖期事项") == 30
+
+
+def test_progress_page_of_a_decomposed_task_points_to_the_children(login, personas, tree):
+    response = login(personas.a.chief).get(_url("task-progress", tree.section_task.pk), follow=True)
+    assert "进度由下级任务汇总" in response.content.decode()
+    assert response.redirect_chain[-1][0] == _url("task-detail", tree.section_task.pk)
