@@ -4,14 +4,16 @@ progress, purge expired files. The management command and the Celery task share 
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from collections.abc import Callable
 from datetime import timedelta
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,10 +129,28 @@ def export_start(
         period=period.strip().upper(),
         output=output,
     )
+    transaction.on_commit(lambda: _queue(job.pk))
+    return job
+
+
+def _queue(job_id: int) -> None:
+    """To the Celery worker; with no broker (tasks eager, the embedded default) a daemon thread
+    runs it instead, so the request returns at once and the page can show the progress bar."""
     from .tasks import run_export
 
-    transaction.on_commit(lambda: run_export.delay(job.pk))
-    return job
+    if getattr(settings, "EXPORT_IN_THREAD", settings.CELERY_TASK_ALWAYS_EAGER):
+        threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
+    else:
+        run_export.delay(job_id)
+
+
+def _run_in_thread(job_id: int) -> None:
+    from .tasks import run_export
+
+    try:
+        run_export(job_id)
+    finally:
+        connection.close()
 
 
 def export_run(job: ExportJob) -> ExportJob:
