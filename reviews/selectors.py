@@ -13,6 +13,7 @@ from assessment.models import (
     KeyTask,
     Person,
     Quarter,
+    QuarterGrade,
     QuarterlyAssessment,
     Role,
     Unit,
@@ -22,8 +23,8 @@ from assessment.periods import parse_quarter_code
 from assessment.tenancy import get_or_404, scope_for
 from indicators.models import AttendanceRecord, NegativeRecord, QuarterScore
 
-from .engine import REGION_LEVEL, actions_for
-from .models import Appeal, Decision, Delegation, Reminder, ReviewState
+from .engine import REGION_LEVEL
+from .models import LEVEL_NAMES, Appeal, Decision, Delegation, Reminder, ReviewState
 from .rules import blocked_people, quota_use
 
 REVIEWER_ROLES = (Role.SECTION_CHIEF, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER)
@@ -111,6 +112,7 @@ class DecideRow:
     qa: QuarterlyAssessment
     score: object = None
     band: str = ""
+    band_label: str = ""
     suggestions: dict[int, str] = field(default_factory=dict)
     comments: list = field(default_factory=list)
     blocked: bool = False
@@ -124,6 +126,7 @@ def decide_screen(user, unit: Unit, quarter: Quarter, section_id: int | None = N
     rows_qs = (
         QuarterlyAssessment.objects.filter(unit=unit, quarter=quarter)
         .select_related("person", "section")
+        .defer("summary", "opinion_reason", "ungraded_reason")
         .order_by("section__name", "person__staff_no")
     )
     if section_id:
@@ -136,25 +139,28 @@ def decide_screen(user, unit: Unit, quarter: Quarter, section_id: int | None = N
             "person_id", "score", "suggested_grade", "good_blocked"
         )
     }
-    trail = actions_for(records)
+    trail = _trail_values(records)
     blocked = blocked_people(ids, quarter)
     mine = actionable_ids(records, user)
+    labels = dict(QuarterGrade.choices)
     rows = []
     for qa in records:
         score = scores.get(qa.person_id)
+        band = score.suggested_grade if score else qa.band_grade
         row = DecideRow(
             qa=qa,
             score=score.score if score else qa.score,
-            band=(score.suggested_grade if score else qa.band_grade),
+            band=band,
+            band_label=labels.get(band, "—"),
             blocked=qa.person_id in blocked or bool(score and score.good_blocked),
             actionable=qa.pk in mine,
         )
-        row.suggestions = {0: qa.self_grade}
-        for action in trail.get(qa.pk, []):
-            if action.level and action.suggested_grade:
-                row.suggestions[action.level] = action.suggested_grade
-            if action.comment and action.decision != Decision.SUBMIT:
-                row.comments.append(action)
+        row.suggestions = {0: labels.get(qa.self_grade, "—")}
+        for level, grade, comment, decision in trail.get(qa.pk, ()):
+            if level and grade:
+                row.suggestions[level] = labels.get(grade, grade)
+            if comment and decision != Decision.SUBMIT:
+                row.comments.append(f"{LEVEL_NAMES.get(level, '')}：{comment[:60]}")
         rows.append(row)
     return {
         "rows": rows,
@@ -162,6 +168,28 @@ def decide_screen(user, unit: Unit, quarter: Quarter, section_id: int | None = N
         "sections": unit.sections.filter(is_active=True).order_by("name"),
         "decided": sum(1 for r in records if r.status == ReviewState.DECIDED),
     }
+
+
+def _trail_values(records) -> dict[int, list[tuple]]:
+    """(level, suggested grade, comment, decision) per record, in one lean query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import ReviewAction
+
+    trail: dict[int, list[tuple]] = {}
+    if not records:
+        return trail
+    rows = (
+        ReviewAction.objects.filter(
+            content_type=ContentType.objects.get_for_model(QuarterlyAssessment),
+            object_id__in=[qa.pk for qa in records],
+        )
+        .order_by("at", "pk")
+        .values_list("object_id", "level", "suggested_grade", "comment", "decision")
+    )
+    for object_id, *rest in rows:
+        trail.setdefault(object_id, []).append(tuple(rest))
+    return trail
 
 
 def actionable_ids(records, user) -> set[int]:
