@@ -201,6 +201,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1500, help="people per region")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument("--quarter", type=int, default=3, help="2026 quarter to open (cold)")
     args = parser.parse_args()
     import django
 
@@ -214,8 +215,8 @@ def main() -> None:
         started = time.perf_counter()
         seed(args.regions, args.people)
         print(f"seeded {args.regions * args.people} people in {time.perf_counter() - started:.1f}s")
-    for label, seconds, created in time_open(2026, 3):
-        print(f"open_quarter 2026Q3 {label}: {seconds:.2f}s, created {created}")
+    for label, seconds, created in time_open(2026, args.quarter):
+        print(f"open_quarter 2026Q{args.quarter} {label}: {seconds:.2f}s, created {created}")
     p50, p95, queries, n = decide_screen(args.requests)
     print(f"decide screen ({n} people): p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
 

@@ -99,7 +99,10 @@ def quarterly_review(
     if suggested_grade and suggested_grade not in QuarterGrade.values:
         raise ValidationError({"suggested_grade": _("请选择有效的等次。")})
     if decision == Decision.APPROVE:
-        if engine.at_last_level(assessment):
+        fresh = QuarterlyAssessment.objects.only("status", "chain", "pending_level").get(
+            pk=assessment.pk
+        )
+        if engine.at_last_level(fresh):
             raise ValidationError(_("最终审定请在单位审定页面进行。"))
         if not suggested_grade:
             raise ValidationError({"suggested_grade": _("请填写建议等次。")})
