@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -71,5 +72,9 @@ def page(live_server, transactional_db, monkeypatch):
         try:
             yield page
         finally:
+            # While Playwright's loop runs, asgiref keeps Django's connections per context, so
+            # the test's ORM calls had a connection of their own: close it here, or PostgreSQL
+            # refuses to drop the test database ("being accessed by other users").
+            connections.close_all()
             context.close()
             browser.close()
