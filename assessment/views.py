@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .audit import audit
 from .forms import LoginForm, PersonForm, RoleGrantForm, SectionForm
-from .models import Lockout, Role
+from .models import AuditEvent, Lockout, Role
 from .tenancy import get_or_404, scope_for
 from .work import selectors as work_selectors
 
@@ -200,6 +201,7 @@ def lockouts(request):
     if request.method == "POST":
         lock = get_or_404(Lockout.objects.all(), pk=request.POST.get("pk"))
         Lockout.objects.filter(pk=lock.pk).update(until=timezone.now())
+        audit(AuditEvent.Kind.UNLOCKED, request=request, user=request.user, key=lock.key)
         messages.success(request, _("已解除锁定。"))
         return redirect("assessment:lockouts")
     active = Lockout.objects.filter(until__gt=timezone.now()).order_by("-until")

@@ -134,7 +134,7 @@ LOGOUT_REDIRECT_URL = "login"
 # last 5, expires after 90 days.
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "assessment.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8)},
     },
     {"NAME": "assessment.passwords.CharacterClassValidator"},

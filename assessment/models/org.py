@@ -312,6 +312,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("退出")
         LOGIN_FAILED = "login_failed", _("登录失败")
         LOCKOUT = "lockout", _("账号锁定")
+        UNLOCKED = "unlocked", _("解除锁定")
         PASSWORD_CHANGED = "password_changed", _("修改密码")
         ROLE_GRANTED = "role_granted", _("授予角色")
         ROLE_REVOKED = "role_revoked", _("撤销角色")
