@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -238,10 +240,26 @@ def decide(request, unit_pk, quarter):
             "unit": unit,
             "quarter": quarter,
             "section_id": section_id,
-            "grades": [c for c in QuarterGrade.choices if c[0] != QuarterGrade.UNGRADED],
+            # rendered once, not per row: the screen must stay fast for a 60-person unit
+            "options": _grade_options(blocked=False),
+            "options_blocked": _grade_options(blocked=True),
+            "detail_base": reverse("reviews:detail", args=[0]).removesuffix("0/"),
             "may_publish": services.may_publish(request.user, unit),
             **screen,
         },
+    )
+
+
+def _grade_options(*, blocked: bool) -> str:
+    choices = [c for c in QuarterGrade.choices if c[0] != QuarterGrade.UNGRADED]
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        [("", "", "—")]
+        + [
+            (v, " disabled" if blocked and v == QuarterGrade.GOOD else "", label)
+            for v, label in choices
+        ],
     )
 
 
