@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from assessment.models import GoalPlan, Person, QuarterlyAssessment, WorkLog
 from indicators.models import NegativeRecord, QuarterScore
+from reviews.models import Appeal
 from rewards.models import RewardRecord
 
 GRADE_LEVEL = {"good": 4, "fairly_good": 3, "average": 2, "poor": 1}
 GRADE_NAMES = {4: "好", 3: "较好", 2: "一般", 1: "较差"}
 # modules whose records do not exist in the system yet: the page shows an empty state
-NOT_YET = ["deficiency_reminders", "peer_ratings", "mentoring", "appeals", "bonus"]
+NOT_YET = ["deficiency_reminders", "peer_ratings", "mentoring", "bonus"]
 
 
 @dataclass
@@ -94,6 +95,11 @@ def archive_context(person: Person) -> dict:
     recent_logs = list(WorkLog.objects.filter(person=person).order_by("-date", "-pk")[:10])
     rewards = list(RewardRecord.objects.filter(person=person).order_by("-date", "-pk"))
     negatives = list(NegativeRecord.objects.filter(person=person).order_by("-date", "-pk"))
+    appeals = list(
+        Appeal.objects.filter(assessment__person=person)
+        .select_related("assessment__quarter__year")
+        .order_by("-created", "-pk")
+    )
 
     years: dict[int, dict] = {}
     for qa in assessments:
@@ -127,6 +133,7 @@ def archive_context(person: Person) -> dict:
         "recent_logs": recent_logs,
         "rewards": rewards,
         "negatives": negatives,
+        "appeals": appeals,
         "annual": annual,
         "timeline": sorted(timeline.items(), reverse=True),
         "chart": grade_chart(assessments),

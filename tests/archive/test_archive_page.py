@@ -47,7 +47,7 @@ def test_archive_gathers_every_module(staff, personas, login):
         "暂无负面信息",  # negative records: empty state
         "不足提醒",
         "导师帮带",
-        "申诉复核",
+        "暂无申诉记录",  # appeals: empty state
         "奖金分配",  # modules not built yet: empty state
         "时间轴",
         "<svg",
@@ -120,3 +120,20 @@ def test_archive_query_count_is_constant(personas, login, django_assert_max_num_
     with django_assert_max_num_queries(20):
         response = client.get(_url(person))
     assert response.content.decode().count("DOC") == rows
+
+
+def test_appeals_are_listed(staff, personas, login):
+    from reviews.models import Appeal
+
+    qa = staff.quarterly.get(quarter__number=2, quarter__year__year=2026)
+    Appeal.objects.create(
+        region=staff.region,
+        assessment=qa,
+        reason="评价不公",
+        original_grade="average",
+        due=date(2026, 8, 1),
+        outcome_reason="维持原等次的理由ABC",
+        status="upheld",
+    )
+    body = login(personas.a.staff).get(_url(staff)).content.decode()
+    assert "维持原等次的理由ABC" in body and "2026Q2" in body
