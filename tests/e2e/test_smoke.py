@@ -80,12 +80,8 @@ def test_role_home_pages_fit_a_phone(page, personas, live_server):
         page.wait_for_url(re.compile(r"/login/$"))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="until templates/base.html's htmx-config (includeIndicatorStyles: false) lands, htmx "
-    "injects an inline <style> that the CSP (style-src 'self') blocks; remove this marker then",
-)
 def test_login_and_home_raise_no_browser_errors(page, personas, live_server):
+    # CSP violations (an inline style or script without the nonce), script errors, failed loads
     log_in(page, personas.a.unit_admin.username)
     page.wait_for_url(f"{live_server.url}/")
     assert page.console_errors == []
