@@ -5,6 +5,7 @@ import os
 import pytest
 from django.db import connection
 
+from config.celery import app as celery_app
 from tests.personas import build_personas
 
 
@@ -31,6 +32,11 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in-process in tests even where a broker is configured (CI exports one for
+    # tests/test_broker.py): a test asserts on what the task did, not on a queue.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
