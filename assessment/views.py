@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .audit import audit
+from .formerrors import add_service_errors
 from .forms import LoginForm, PersonForm, RoleGrantForm, SectionForm
 from .models import AuditEvent, Lockout, Role
 from .tenancy import get_or_404, scope_for
@@ -23,14 +24,6 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -118,7 +111,7 @@ def _person_form(request, unit, form):
                 reason=_("编辑人员信息") if form.instance.pk else _("新增人员"),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存 %(name)s。") % {"name": person.name})
             return redirect("assessment:unit-detail", pk=person.unit_id)

@@ -8,6 +8,8 @@ from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from assessment.uploads import validate_upload
+
 from .imports import MAX_FILE_BYTES
 from .models import (
     TUNABLE_CATEGORIES,
@@ -17,16 +19,6 @@ from .models import (
     RatingLevel,
 )
 from .services import bounds_error, weights_errors
-
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# extension → magic bytes the file must start with
-EVIDENCE_TYPES = {
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".docx": (b"PK\x03\x04",),
-}
 
 
 class SystemSettingsForm(forms.ModelForm):
@@ -205,19 +197,8 @@ class NegativeRecordForm(forms.ModelForm):
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
-        if not upload or not hasattr(upload, "read"):
-            return upload
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(_("佐证材料不能超过 10 MB。"))
-        name = upload.name.lower()
-        ext = name[name.rfind(".") :] if "." in name else ""
-        magics = EVIDENCE_TYPES.get(ext)
-        head = upload.read(16)
-        upload.seek(0)
-        if not magics:
-            raise forms.ValidationError(_("佐证材料只支持 PDF、JPG、PNG、DOCX 文件。"))
-        if not head.startswith(magics):
-            raise forms.ValidationError(_("文件内容与扩展名不符。"))
+        if upload and hasattr(upload, "read"):
+            validate_upload(upload)  # type by content and extension, ≤ 10 MB
         return upload
 
     def clean(self):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.chain import reviewer_chain
+from assessment.formerrors import add_service_errors
 from assessment.models import Quarter, Region
 from assessment.periods import quarter_of_day
 from assessment.tenancy import scope_for
@@ -35,14 +36,6 @@ KIND_TITLES = {
     ImportBatch.Kind.ATTENDANCE: "导入考勤记录",
     ImportBatch.Kind.NEGATIVE: "导入负面信息",
 }
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _current_year() -> int:
@@ -113,7 +106,7 @@ def unit_weights(request, unit_pk):
                 unit=unit, system=system, weights=form.weights(), by=request.user
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存本单位指标权重。"))
             return redirect("indicators:unit-weights", unit_pk=unit.pk)
@@ -242,7 +235,7 @@ def rating_edit(request, person_pk, quarter):
                 person=person, quarter=quarter, levels=form.levels(), by=request.user
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存对 %(name)s 的评价。") % {"name": person.name})
             return redirect(f"{reverse('indicators:rating-list')}?q={quarter.code}")
@@ -350,7 +343,7 @@ def negative_create(request):
                 record=form.save(commit=False), by=request.user
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已录入负面信息，相关得分已重新计算。"))
             return redirect("indicators:negative-detail", pk=record.pk)

@@ -662,3 +662,23 @@ def test_tenant_rows_are_visible_only_in_the_own_region(personas):
     assert set(Unit.objects.visible_to(a.staff)) == {a.unit, a.other_unit}
     assert set(Section.objects.visible_to(b.chief)) == {b.section, b.other_section}
     assert not Unit.objects.visible_to(personas.system_admin).exists()
+
+
+def test_date_inputs_render_iso_dates_for_the_browser(login, personas):
+    from django.urls import reverse
+
+    page = login(personas.a.unit_admin).get(
+        reverse("assessment:person-edit", args=[personas.a.people["staff"].pk])
+    ).content.decode()
+    assert 'name="birth_date" value="1990-01-01"' in page
+
+
+def test_any_date_input_renders_iso_in_chinese():
+    from datetime import date
+
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        html = forms.DateInput(attrs={"type": "date"}).render("d", date(2026, 11, 27))
+    assert 'value="2026-11-27"' in html

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..formerrors import add_service_errors
 from ..models import KeyTask, Role
 from ..tenancy import scope_for
 from ..uploads import download
@@ -18,14 +19,6 @@ from . import rules, selectors, services
 from .forms import DecomposeForm, NoteForm, ProgressForm, TaskCreateForm
 
 SHOW_CHOICES = ("mine", "overdue", "at_risk")
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _require_sees_tasks(user) -> None:
@@ -107,7 +100,7 @@ def task_create(request):
                 by=request.user, level=level, year=form.cleaned_data["year"], **node, **data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建任务“%(title)s”。") % {"title": task.title})
             return redirect("keytasks:task-detail", pk=task.pk)
@@ -127,7 +120,7 @@ def task_decompose(request, pk):
                 parent=task, by=request.user, assignees=form.cleaned_data["assignees"], **data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已分解为 %(n)s 项下级任务。") % {"n": len(children)})
             return redirect("keytasks:task-detail", pk=task.pk)
@@ -152,7 +145,7 @@ def task_progress(request, pk):
                 **{k: form.cleaned_data[k] for k in ("percent", "value", "note")},
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已填报进展。"))
             return redirect("keytasks:task-detail", pk=task.pk)
@@ -172,7 +165,7 @@ def note_send(request, pk):
                 task=task, by=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("督办意见已发送给责任人。"))
             if request.POST.get("back") == "supervision":

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from reviews.engine import actions_for, can_act
 from reviews.models import Delegation
 
+from ..formerrors import add_service_errors
 from ..models import Attachment, Person, Role, WorkLog
 from ..selectors import person_for_user
 from ..tenancy import get_or_404, scope_for
@@ -34,14 +35,6 @@ def _my_person(request) -> Person:
     if person is None:
         raise PermissionDenied(_("当前账号没有关联人员档案。"))
     return person
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # -- work logs -----------------------------------------------------------------------------
@@ -104,7 +97,7 @@ def log_create(request):
                 files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if created:
                 messages.success(request, _("纪实已提交，等待审核。"))
@@ -129,7 +122,7 @@ def log_edit(request, pk):
                 log=log, by=request.user, data=form.to_input(), files=form.cleaned_data["files"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("纪实已保存。"))
             return redirect("work:log-detail", pk=log.pk)
@@ -317,7 +310,7 @@ def goal_edit(request, pk):
         try:
             services.goal_save(goal=form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("work:goal-detail", pk=goal.plan_id)
     return render(request, "work/goal_form.html", {"form": form, "goal": goal})

@@ -3,36 +3,14 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from assessment.keytasks import services
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(fns) -> list:
-    barrier = threading.Barrier(len(fns))
-    outcomes: list = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            outcomes[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def test_sibling_reports_at_once_roll_up_to_the_mean(personas, tree):
@@ -47,7 +25,7 @@ def test_sibling_reports_at_once_roll_up_to_the_mean(personas, tree):
     )
     for round_ in range(1, 11):
         p1, p2 = Decimal(round_ * 5), Decimal(round_ * 7)
-        outcomes = _race(
+        outcomes = race(
             [
                 lambda p1=p1: services.keytask_report_progress(
                     task=tree.person_task, by=a.staff, percent=p1, note="x"

@@ -3,40 +3,17 @@ decisions, a quarter opened twice at once."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from assessment.models import AssessmentYear, Person, QuarterlyAssessment
 from reviews import services
 from reviews.models import Decision, Delegation, ReviewAction, ReviewState
 from reviews.opening import quarter_open
+from tests.concurrency import race
 
 from .helpers import decided, open_quarter, submit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(fns) -> list:
-    barrier = threading.Barrier(len(fns))
-    outcomes: list = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            outcomes[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - the losing side's error is the point
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def test_two_reviewers_on_one_step_make_exactly_one_transition(personas):
@@ -52,7 +29,7 @@ def test_two_reviewers_on_one_step_make_exactly_one_transition(personas):
         created_by=a.unit_admin,
     )
     for _ in range(20):
-        outcomes = _race(
+        outcomes = race(
             [
                 lambda by=by, qa=qa: services.quarterly_review(
                     assessment=qa, by=by, decision=Decision.APPROVE, suggested_grade="good"
@@ -99,7 +76,7 @@ def test_twenty_concurrent_good_decisions_with_three_places_grant_exactly_three(
     )
     for r in racers:
         r.refresh_from_db()
-    outcomes = _race(
+    outcomes = race(
         [
             lambda qa=qa: services.quarterly_decide(assessment=qa, by=a.principal, grade="good")
             for qa in racers
@@ -114,7 +91,7 @@ def test_twenty_concurrent_good_decisions_with_three_places_grant_exactly_three(
 
 def test_opening_a_quarter_twice_at_once_creates_no_duplicates(personas):
     a = personas.a
-    outcomes = _race([lambda: quarter_open(region=a.region, year=2026, number=4) for _ in range(4)])
+    outcomes = race([lambda: quarter_open(region=a.region, year=2026, number=4) for _ in range(4)])
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert sum(o.created for o in outcomes) == 10
     assert QuarterlyAssessment.objects.filter(quarter__number=4).count() == 10

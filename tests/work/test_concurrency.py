@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from assessment.models import Membership, Role, User, WorkLog
 from assessment.work import services
 from reviews.models import Decision, ReviewAction
+from tests.concurrency import race
 from tests.work.helpers import file_log
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(fns) -> list:
-    barrier = threading.Barrier(len(fns))
-    outcomes: list = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            outcomes[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - the losing side's error is the point
-            outcomes[i] = exc
-        finally:
-            connection.close()  # each thread has its own connection: release it
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def test_two_chiefs_approving_the_same_log_make_exactly_one_action(personas):
@@ -56,7 +33,7 @@ def test_two_chiefs_approving_the_same_log_make_exactly_one_action(personas):
             end=log.date,
             defaults={"created_by": a.unit_admin},
         )
-        outcomes = _race(
+        outcomes = race(
             [
                 lambda log=log: services.log_review(log=log, by=a.chief, decision=Decision.APPROVE),
                 lambda log=log: services.log_review(
