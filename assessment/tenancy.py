@@ -60,8 +60,11 @@ def scope_for(user) -> Scope:
     from .models import Membership, Person, Role
 
     scope = Scope()
-    person = Person.objects.filter(user=user, is_active=True).only("id", "region_id", "unit_id")
-    for p in person:
+    try:
+        p = user.person  # the reverse accessor caches it: templates' user.person costs nothing
+    except Person.DoesNotExist:
+        p = None
+    if p is not None and p.is_active:
         scope.person_id, scope.person_region_id, scope.person_unit_id = p.id, p.region_id, p.unit_id
         scope.member_region_ids.add(p.region_id)
     today = timezone.localdate()

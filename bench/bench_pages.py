@@ -36,6 +36,7 @@ SERVER_ENV = {
     "DJANGO_SECRET_KEY": "bench-only-" + "k" * 60,
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_STATIC_ROOT": str(Path(tempfile.gettempdir()) / "pingshi-bench-static"),
 }
 os.environ.update(SERVER_ENV)
 
@@ -148,6 +149,13 @@ def main() -> None:
     if not args.skip_seed:
         seed(args.people, args.logs_per_person)
     env = dict(os.environ)
+    # production settings serve hashed static files: build the manifest once
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),

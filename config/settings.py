@@ -156,7 +156,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Sessions in the database; idle timeout 30 min (sliding), absolute 12 h.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # SessionLimitsMiddleware slides the expiry once a minute
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True

@@ -35,6 +35,9 @@ def _fast_settings(settings, tmp_path):
     # Tasks run in-process in tests even where a broker is configured (CI exports one for
     # tests/test_broker.py): a test asserts on what the task did, not on a queue.
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # the once-a-minute session touch would make a page's first request cost three queries more
+    # than the next; tests of the idle timeout set it back (tests/test_security.py)
+    settings.SESSION_TOUCH_SECONDS = 10**10
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

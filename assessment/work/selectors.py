@@ -73,12 +73,11 @@ def weekly_counts(person: Person, start: date, end: date) -> list[dict]:
 def _pending_for(model, user):
     """Records waiting for this user's review, or for a reviewer they stand in for today."""
     today = timezone.localdate()
-    absent = Delegation.objects.filter(delegate=user, start__lte=today, end__gte=today).values(
-        "reviewer_id"
-    )
-    return model.objects.filter(
-        Q(pending_user=user) | Q(pending_user_id__in=absent), status=ReviewState.IN_REVIEW
-    )
+    absent = Delegation.objects.filter(delegate=user, start__lte=today, end__gte=today)
+    # a plain id list (not an OR with a subquery) lets PostgreSQL use the (pending_user, status)
+    # index instead of scanning every log
+    reviewers = [user.pk, *absent.values_list("reviewer_id", flat=True)]
+    return model.objects.filter(pending_user_id__in=reviewers, status=ReviewState.IN_REVIEW)
 
 
 def log_review_queue(user):

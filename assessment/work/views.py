@@ -27,14 +27,10 @@ REVIEWER_ROLES = (Role.SECTION_CHIEF, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEAD
 
 
 def _my_person(request) -> Person:
-    person = (
-        Person.objects.filter(user=request.user, is_active=True)
-        .select_related("region", "unit", "section")
-        .first()
-    )
-    if person is None:
+    """The signed-in account's own (active) person; scope_for has already loaded it."""
+    if not scope_for(request.user).person_id:
         raise PermissionDenied(_("当前账号没有关联人员档案。"))
-    return person
+    return request.user.person
 
 
 # -- work logs -----------------------------------------------------------------------------
