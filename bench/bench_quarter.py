@@ -209,6 +209,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    call_command("migrate", verbosity=0)  # a fresh database needs the schema
     call_command("collectstatic", "--noinput", verbosity=0)  # the manifest DEBUG=0 needs
     print(f"database: {connection.vendor}")
     if not args.skip_seed:
