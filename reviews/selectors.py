@@ -22,6 +22,7 @@ from assessment.models import (
 from assessment.periods import parse_quarter_code
 from assessment.tenancy import get_or_404, scope_for
 from indicators.models import AttendanceRecord, NegativeRecord, QuarterScore
+from rewards.models import RewardRecord
 
 from .engine import REGION_LEVEL
 from .models import LEVEL_NAMES, Appeal, Decision, Delegation, Reminder, ReviewState
@@ -288,8 +289,8 @@ def reminders_for(user, limit: int = 10):
 
 
 def summary_facts(qa: QuarterlyAssessment) -> dict:
-    """What the quarter holds about the person: logs, goals and key tasks, attendance, negative
-    records — the raw material of the pre-filled summary."""
+    """What the quarter holds about the person: logs, goals and key tasks, attendance, rewards
+    and punishments, negative records — the raw material of the pre-filled summary."""
     quarter, person = qa.quarter, qa.person
     logs = WorkLog.objects.filter(person=person, date__range=(quarter.start, quarter.end))
     attendance = dict(
@@ -311,6 +312,11 @@ def summary_facts(qa: QuarterlyAssessment) -> dict:
             person.goal_plans.filter(year=quarter.year.year).values_list("goals__title", flat=True)
         ),
         "attendance": attendance,
+        "rewards": list(
+            RewardRecord.objects.filter(
+                person=person, date__range=(quarter.start, quarter.end)
+            ).order_by("date")
+        ),
         "negatives": list(
             NegativeRecord.objects.filter(person=person)
             .in_force_during(quarter.start, quarter.end)
@@ -348,7 +354,11 @@ def prefill_text(facts: dict) -> str:
             )
             + "。"
         )
-    lines.append("【奖惩与负面信息】" + ("；".join(str(n) for n in facts["negatives"]) or "无"))
+    records = [
+        f"{r.get_kind_display()}：{r.get_type_display()}（{r.issuer}，{r.date:%Y-%m-%d}）"
+        for r in facts["rewards"]
+    ] + [str(n) for n in facts["negatives"]]
+    lines.append("【奖惩与负面信息】" + ("；".join(records) or "无"))
     return "\n".join(lines)
 
 

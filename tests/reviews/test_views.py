@@ -212,3 +212,25 @@ def test_home_shows_reminders_and_review_card(client, personas):
     client.post(reverse("reviews:reminder-read", args=[reminder.pk]))
     reminder.refresh_from_db()
     assert reminder.read_at
+
+
+def test_summary_is_prefilled_with_the_quarters_rewards(client, personas):
+    from rewards.models import RewardRecord
+
+    a = personas.a
+    quarter = open_quarter(a)
+    RewardRecord.objects.create(
+        region=a.region,
+        person=a.people["staff"],
+        unit=a.unit,
+        kind="reward",
+        type="commendation",
+        level="district",
+        date=quarter.start,
+        issuer="区人社局",
+        created_by=a.unit_admin,
+    )
+    qa = record(a, "staff", quarter)
+    client.force_login(a.staff)
+    page = client.get(reverse("reviews:detail", args=[qa.pk])).content.decode()
+    assert "奖励：嘉奖（区人社局" in page
