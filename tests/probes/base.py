@@ -24,3 +24,30 @@ def no_kwargs(p: Personas) -> dict:
 
 # Reachable by every signed-in account (or by anyone): covered by their own tests.
 OPEN = {"home", "login", "logout", "password_change", "password_change_done", "healthz"}
+
+
+# Persona groups the probe modules share.
+PERSONS = (
+    "principal",
+    "leader",
+    "chief",
+    "staff",
+    "staff2",
+    "unit_admin",
+    "district_admin",
+    "hr",
+    "discipline",
+    "other_staff",
+)  # every region-A account that has a person
+REVIEWERS = ("principal", "leader", "chief")
+# the staff member's own records: the staff member, their chain, the unit admin, region roles
+READERS = (
+    "staff",
+    "chief",
+    "leader",
+    "principal",
+    "unit_admin",
+    "district_admin",
+    "hr",
+    "discipline",
+)

@@ -1,19 +1,7 @@
 from tests.keytasks.helpers import note_for, report_for, tree_for
 
-from .base import Probe
+from .base import PERSONS, Probe
 
-EVERYONE = (
-    "principal",
-    "leader",
-    "chief",
-    "staff",
-    "staff2",
-    "unit_admin",
-    "district_admin",
-    "hr",
-    "discipline",
-    "other_staff",
-)
 # who sees staff's person task: the person, their section's roles, the unit's, the region's
 SEES_PERSON_TASK = (
     "staff",
@@ -34,8 +22,8 @@ def _list(p):
 
 
 PROBES = {
-    "keytasks:task-list": Probe(_list, EVERYONE),
-    "keytasks:home-card": Probe(_list, EVERYONE),
+    "keytasks:task-list": Probe(_list, PERSONS),
+    "keytasks:home-card": Probe(_list, PERSONS),
     "keytasks:task-create": Probe(_list, ("district_admin", "unit_admin", "principal")),
     "keytasks:supervision": Probe(_list, SUPERVISORS),
     "keytasks:task-detail": Probe(lambda p: {"pk": tree_for(p).person_task.pk}, SEES_PERSON_TASK),

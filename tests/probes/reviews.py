@@ -2,31 +2,8 @@ from assessment.models import QuarterlyAssessment
 from reviews.models import Appeal, Reminder, ReviewState
 from reviews.opening import quarter_open
 
-from .base import Probe, no_kwargs
+from .base import PERSONS, READERS, REVIEWERS, Probe, no_kwargs
 
-PERSONS = (
-    "principal",
-    "leader",
-    "chief",
-    "staff",
-    "staff2",
-    "unit_admin",
-    "district_admin",
-    "hr",
-    "discipline",
-    "other_staff",
-)
-REVIEWERS = ("principal", "leader", "chief")
-READERS = (
-    "staff",
-    "chief",
-    "leader",
-    "principal",
-    "unit_admin",
-    "district_admin",
-    "hr",
-    "discipline",
-)
 UNIT_PEOPLE = ("principal", "leader", "chief", "staff", "staff2", "unit_admin", "district_admin")
 
 

@@ -1,32 +1,6 @@
 from tests.work.helpers import file_log, pdf, submitted_plan
 
-from .base import Probe, no_kwargs
-
-PERSONS = (
-    "principal",
-    "leader",
-    "chief",
-    "staff",
-    "staff2",
-    "unit_admin",
-    "district_admin",
-    "hr",
-    "discipline",
-    "other_staff",
-)
-REVIEWERS = ("principal", "leader", "chief")
-# the staff member's own records are seen by the staff member, their chain, the unit admin and
-# the region-wide roles
-READERS = (
-    "staff",
-    "chief",
-    "leader",
-    "principal",
-    "unit_admin",
-    "district_admin",
-    "hr",
-    "discipline",
-)
+from .base import PERSONS, READERS, REVIEWERS, Probe, no_kwargs
 
 
 def _log(p):
