@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from reviews.models import Delegation, ReviewState
 
-from ..models import Goal, GoalPlan, KeyTask, Person, WorkLog
+from ..models import Attachment, Goal, GoalPlan, KeyTask, Person, WorkLog
 from ..tenancy import get_or_404
 
 
@@ -50,13 +50,27 @@ def month_bounds(month: str | None) -> tuple[date, date]:
     return start, end
 
 
-def person_logs(person: Person, start: date, end: date):
-    return (
-        WorkLog.objects.filter(person=person, date__range=(start, end))
-        .select_related("goal", "key_task")
-        .annotate(attachment_count=Count("attachments"))
-        .order_by("-date", "-pk")
+def _with_attachment_count(logs):
+    """Annotate attachment_count with a correlated subquery rather than a join + GROUP BY, so
+    that the paginator's count() drops it and counts the logs alone on their index."""
+    per_log = (
+        Attachment.objects.filter(log=OuterRef("pk"))
+        .order_by()
+        .values("log")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return logs.annotate(
+        attachment_count=Coalesce(Subquery(per_log, output_field=IntegerField()), 0)
+    )
+
+
+def person_logs(person: Person, start: date, end: date):
+    return _with_attachment_count(
+        WorkLog.objects.filter(person=person, date__range=(start, end)).select_related(
+            "goal", "key_task"
+        )
+    ).order_by("-date", "-pk")
 
 
 def weekly_counts(person: Person, start: date, end: date) -> list[dict]:
@@ -81,12 +95,9 @@ def _pending_for(model, user):
 
 
 def log_review_queue(user):
-    return (
-        _pending_for(WorkLog, user)
-        .select_related("person__section", "goal", "key_task")
-        .annotate(attachment_count=Count("attachments"))
-        .order_by("date", "pk")
-    )
+    return _with_attachment_count(
+        _pending_for(WorkLog, user).select_related("person__section", "goal", "key_task")
+    ).order_by("date", "pk")
 
 
 def goal_review_queue(user):
