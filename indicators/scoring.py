@@ -12,18 +12,23 @@ score = positive − deductions, floored at 0, where
 - grade suggestion from the system's bands, only when the covered weight reaches the system's
   minimum; a serious (sanction-weight) record in force during the quarter turns 好 into 较好.
 
-`combine` is pure (table- and property-tested). `compute_scores` loads every input of a
-region-quarter (or a few people) in a constant number of queries and `write_scores` upserts
+`combine` is pure (table- and property-tested). `QuarterScorer` loads every input of a
+region-quarter (or a few people) in a constant number of queries and `write_scores` stores
 only the rows that changed, with their history rows.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models, transaction
 from django.db.models import Count
+from django.db.models.functions import MD5, Cast
 from django.utils import timezone
 
 from .models import (
@@ -133,8 +138,8 @@ def load_attendance(quarter, person_ids=None) -> dict[int, dict[str, int]]:
     return out
 
 
-def load_ratings(quarter, person_ids=None) -> dict[tuple[int, int], list[tuple[str, str]]]:
-    """(person, indicator) → [(level, rater name)], in rater order."""
+def load_ratings(quarter, person_ids=None) -> dict[tuple[int, int], tuple[tuple[str, str], ...]]:
+    """(person, indicator) → ((level, rater name), …), in rater order."""
     rows = (
         LeaderRating.objects.filter(quarter=quarter, **_where(quarter, person_ids))
         .values_list(
@@ -146,9 +151,9 @@ def load_ratings(quarter, person_ids=None) -> dict[tuple[int, int], list[tuple[s
         )
         .order_by("rated_by_id")
     )
-    out: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    out: dict[tuple[int, int], tuple[tuple[str, str], ...]] = defaultdict(tuple)
     for pid, iid, level, name, username in rows:
-        out[(pid, iid)].append((level, name or username))
+        out[(pid, iid)] += ((level, name or username),)
     return out
 
 
@@ -176,14 +181,96 @@ LEVEL_FIELD = {
 LEVEL_LABEL = dict(RatingLevel.choices)
 TYPE_LABEL = dict(NegativeType.choices)
 SEVERITY_LABEL = dict(Severity.choices)
+BREAKDOWN_ENCODER = QuarterScore._meta.get_field("breakdown").encoder
 
 
 def _f(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _jsonb_key(key: str) -> tuple[int, bytes]:
+    raw = key.encode()
+    return len(raw), raw
+
+
+def jsonb_ordered(value):
+    """The value with every object's keys in the order PostgreSQL's jsonb keeps them (shorter
+    first, then bytewise), so that our JSON text is the text the database gives back and a
+    stored breakdown can be compared by a hash of its text (write_scores)."""
+    if isinstance(value, dict):
+        return {k: jsonb_ordered(value[k]) for k in sorted(value, key=_jsonb_key)}
+    if isinstance(value, list | tuple):
+        return [jsonb_ordered(v) for v in value]
+    return value
+
+
+_ENCODER = BREAKDOWN_ENCODER()
+
+
+def _entry(head: dict, **values) -> tuple[dict, str]:
+    """One breakdown line and its JSON text (built once per distinct line, then shared).
+    head: the indicator's part (id, code, name, cat, method, w)."""
+    fields = {**head, **values}
+    entry = {
+        k: jsonb_ordered(v) if isinstance(v, dict | list) else v
+        for k, v in sorted(fields.items(), key=lambda kv: _jsonb_key(kv[0]))
+    }
+    return entry, _ENCODER.encode(entry)
+
+
+def _head(ind, weight: Decimal | None, **overrides) -> dict:
+    head = {
+        "id": ind.pk if ind else None,
+        "code": ind.code if ind else None,
+        "name": ind.name if ind else None,
+        "cat": ind.category if ind else Category.NEGATIVE,
+        "method": ind.method if ind else Method.DEDUCTION,
+        "w": None if weight is None else float(weight),
+    }
+    return head | overrides
+
+
+def _points(value: Decimal) -> float:
+    # -0.0 would print as "-0.0" here but "0.0" from the database: keep one spelling
+    return float(value) or 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """An indicator as a unit scores it (its own weight where the unit tuned it)."""
+
+    ind: object
+    weight: Decimal
+    negative: bool
+    head: dict  # the breakdown entry's indicator part
+
+
+@dataclass(slots=True)
+class Scored:
+    """A computed QuarterScore row: the attributes are the model's attnames, plus the
+    breakdown's JSON text as it is stored (see jsonb_ordered)."""
+
+    region_id: int
+    person_id: int
+    quarter_id: int
+    system_id: int
+    score: Decimal | None
+    positive: Decimal | None
+    deductions: Decimal
+    covered_weight: Decimal
+    suggested_grade: str
+    good_blocked: bool
+    breakdown: list[dict]
+    breakdown_json: str
+    computed_at: datetime | None = None
+
+
 class QuarterScorer:
-    """Scores people of one region-quarter from inputs loaded in bulk."""
+    """Scores people of one region-quarter from inputs loaded in bulk.
+
+    People share most breakdown lines (the same rater's levels, the same attendance counts,
+    no negative record): each distinct line is computed and serialised once, and a person's
+    breakdown text is the join of its lines' texts."""
 
     def __init__(
         self, quarter, systems: dict[int, object], people: list[PersonRow], person_ids=None
@@ -193,6 +280,10 @@ class QuarterScorer:
         self.indicators = {
             cid: list(s.indicators.all()) for cid, s in systems.items()
         }  # ordered by Meta
+        self.bands = {
+            s.pk: Bands(s.band_good, s.band_fairly_good, s.band_average, s.min_coverage)
+            for s in systems.values()
+        }
         overrides = UnitIndicatorWeight.objects.filter(
             indicator__system__in=list(systems.values())
         ).values_list("unit_id", "indicator_id", "weight")
@@ -202,88 +293,65 @@ class QuarterScorer:
         self.negatives = load_negatives(quarter, person_ids)
         ids = [p.id for p in people]
         self.external = {m: provider_values(m, quarter, ids) for m in EXTERNAL_METHODS}
-        self._unit_lines: dict[int, list] = {}
-        self._memo: dict[tuple, tuple] = {}
+        self._unit_lines: dict[int, tuple[list[Line], frozenset[str]]] = {}
+        self._entries: dict[tuple, tuple] = {}  # (indicator, weight, input) → (value, entry, text)
+        self._ratings_memo: dict[tuple, tuple] = {}  # (system, levels) → (value, note, refs)
 
-    def lines_for_unit(self, unit_id: int, category_id: int):
-        key = unit_id
-        if key not in self._unit_lines:
-            self._unit_lines[key] = [
-                (ind, self.overrides.get((unit_id, ind.pk), ind.weight))
-                for ind in self.indicators.get(category_id, ())
+    def lines_for_unit(self, unit_id: int, category_id: int) -> tuple[list[Line], frozenset[str]]:
+        """The unit's lines and the codes of its negative indicators."""
+        if unit_id not in self._unit_lines:
+            lines = [
+                Line(ind, weight, ind.category == Category.NEGATIVE, _head(ind, weight))
+                for ind, weight in (
+                    (ind, self.overrides.get((unit_id, ind.pk), ind.weight))
+                    for ind in self.indicators.get(category_id, ())
+                )
             ]
-        return self._unit_lines[key]
+            codes = frozenset(line.ind.code for line in lines if line.negative)
+            self._unit_lines[unit_id] = (lines, codes)
+        return self._unit_lines[unit_id]
 
-    def score(self, person: PersonRow) -> QuarterScore | None:
+    def score(self, person: PersonRow) -> Scored | None:
         system = self.systems.get(person.category_id)
         if system is None:
             return None
         q = self.quarter
         positives: list[tuple[Decimal, Decimal | None]] = []
         negatives: list[tuple[Decimal, Decimal]] = []
-        breakdown: list[dict] = []
+        entries: list[dict] = []
+        texts: list[str] = []
         records = self.negatives.get(person.id, ())
         in_quarter = [r for r in records if q.start <= r[3] <= q.end]
         good_blocked = any(
             r[2] == Severity.SERIOUS and (r[4] is not None or q.start <= r[3] <= q.end)
             for r in records
         )
-        used_types: set[str] = set()
-        for ind, weight in self.lines_for_unit(person.unit_id, person.category_id):
-            entry = {
-                "id": ind.pk,
-                "code": ind.code,
-                "name": ind.name,
-                "cat": ind.category,
-                "method": ind.method,
-                "w": float(weight),
-            }
-            if ind.category == Category.NEGATIVE:
-                mine = [r for r in in_quarter if r[1] == ind.code]
-                used_types.add(ind.code)
-                raw = sum((system.deduction_for(r[2]) for r in mine), ZERO)
-                taken = min(weight, raw)
-                negatives.append((weight, raw))
-                entry.update(
-                    v=None,
-                    pts=-float(taken),
-                    note=_negative_note(mine, raw, taken),
-                    refs=[r[0] for r in mine],
-                )
+        lines, negative_codes = self.lines_for_unit(person.unit_id, person.category_id)
+        for line in lines:
+            if line.negative:
+                raw, entry, text = self._negative(line, in_quarter, system)
+                negatives.append((line.weight, raw))
             else:
-                value, note, refs = self._positive(ind, person.id, system)
-                positives.append((weight, value))
-                entry.update(
-                    v=_f(value),
-                    pts=None if value is None else float(q2(weight * value)),
-                    note=note,
-                    refs=refs,
-                )
-            breakdown.append(entry)
+                value, entry, text = self._positive(line, person.id, system)
+                positives.append((line.weight, value))
+            entries.append(entry)
+            texts.append(text)
         # records of a type the system has no indicator for still deduct, uncapped
         for rec in in_quarter:
-            if rec[1] not in used_types:
+            if rec[1] not in negative_codes:
                 raw = system.deduction_for(rec[2])
                 negatives.append((raw, raw))
-                breakdown.append(
-                    {
-                        "id": None,
-                        "code": rec[1],
-                        "name": TYPE_LABEL.get(rec[1], rec[1]),
-                        "cat": Category.NEGATIVE,
-                        "method": Method.DEDUCTION,
-                        "w": None,
-                        "v": None,
-                        "pts": -float(raw),
-                        "note": _negative_note([rec], raw, raw),
-                        "refs": [rec[0]],
-                    }
+                entry, text = _entry(
+                    _head(None, None, code=rec[1], name=TYPE_LABEL.get(rec[1], rec[1])),
+                    v=None,
+                    pts=_points(-raw),
+                    note=_negative_note([rec], raw, raw),
+                    refs=[rec[0]],
                 )
-        bands = Bands(
-            system.band_good, system.band_fairly_good, system.band_average, system.min_coverage
-        )
-        result = combine(positives, negatives, bands, good_blocked=good_blocked)
-        return QuarterScore(
+                entries.append(entry)
+                texts.append(text)
+        result = combine(positives, negatives, self.bands[system.pk], good_blocked=good_blocked)
+        return Scored(
             region_id=q.region_id,
             person_id=person.id,
             quarter_id=q.pk,
@@ -294,34 +362,76 @@ class QuarterScorer:
             covered_weight=result.covered,
             suggested_grade=result.grade,
             good_blocked=good_blocked,
-            breakdown=breakdown,
+            breakdown=entries,
+            breakdown_json=f"[{', '.join(texts)}]",
         )
 
-    def _positive(self, ind, person_id: int, system):
-        # people share inputs (the same rater's levels, the same attendance counts): compute
-        # each distinct combination once
-        if ind.method == Method.LEADER_RATING:
-            given = self.ratings.get((person_id, ind.pk))
-            if not given:
-                return None, "暂无领导评价", []
-            key = (system.pk, tuple(given))
-            if key not in self._memo:
-                self._memo[key] = self._rating(given, system)
-            return self._memo[key]
-        if ind.method == Method.ATTENDANCE:
-            counts = self.attendance.get(person_id)
-            if not counts:
-                return None, "本季度暂无考勤记录", []
-            key = (system.pk, tuple(sorted(counts.items())))
-            if key not in self._memo:
-                self._memo[key] = self._attendance(counts, system)
-            return self._memo[key]
+    def _negative(self, line: Line, in_quarter: list[tuple], system):
+        mine = [r for r in in_quarter if r[1] == line.ind.code]
+        if not mine:  # the usual case, shared by everybody in the unit
+            key = (line.ind.pk, line.weight)
+            if key not in self._entries:
+                self._entries[key] = self._negative_entry(line, mine, system)
+            return self._entries[key]
+        return self._negative_entry(line, mine, system)
+
+    @staticmethod
+    def _negative_entry(line: Line, mine: list[tuple], system):
+        raw = sum((system.deduction_for(r[2]) for r in mine), ZERO)
+        taken = min(line.weight, raw)
+        return (
+            raw,
+            *_entry(
+                line.head,
+                v=None,
+                pts=_points(-taken),
+                note=_negative_note(mine, raw, taken),
+                refs=[r[0] for r in mine],
+            ),
+        )
+
+    def _positive(self, line: Line, person_id: int, system):
+        """(share 0..1 or None, breakdown entry, its JSON text), computed once per distinct
+        input: the same rater's levels, the same attendance counts, no data."""
+        ind = line.ind
         if ind.method in EXTERNAL_METHODS:
             pv = self.external[ind.method].get(person_id)
-            if pv is None:
+            if pv is not None:  # one person's figure: nothing to share
+                return _positive_entry(line, pv.value, pv.note, {"url": pv.url} if pv.url else [])
+            key = (ind.pk, line.weight, None)
+
+            def compute():
                 return None, "暂无数据（数据来源尚未接入或本季度无记录）", []
-            return pv.value, pv.note, {"url": pv.url} if pv.url else []
-        return None, "暂无数据", []
+
+        elif ind.method == Method.LEADER_RATING:
+            given = self.ratings.get((person_id, ind.pk))
+            key = (ind.pk, line.weight, given)
+
+            def compute():
+                if not given:
+                    return None, "暂无领导评价", []
+                if (system.pk, given) not in self._ratings_memo:  # shared by the indicators
+                    self._ratings_memo[(system.pk, given)] = self._rating(given, system)
+                return self._ratings_memo[(system.pk, given)]
+
+        elif ind.method == Method.ATTENDANCE:
+            counts = self.attendance.get(person_id)
+            key = (ind.pk, line.weight, tuple(sorted(counts.items())) if counts else None)
+
+            def compute():
+                if not counts:
+                    return None, "本季度暂无考勤记录", []
+                return self._attendance(counts, system)
+
+        else:
+            key = (ind.pk, line.weight, None)
+
+            def compute():
+                return None, "暂无数据", []
+
+        if key not in self._entries:
+            self._entries[key] = _positive_entry(line, *compute())
+        return self._entries[key]
 
     @staticmethod
     def _rating(given, system):
@@ -348,6 +458,19 @@ class QuarterScorer:
         return value, note, {"present": present, "leave": leave, "absent": absent, "late": late}
 
 
+def _positive_entry(line: Line, value: Decimal | None, note: str, refs) -> tuple:
+    return (
+        value,
+        *_entry(
+            line.head,
+            v=_f(value),
+            pts=None if value is None else float(q2(line.weight * value)),
+            note=note,
+            refs=refs,
+        ),
+    )
+
+
 def _negative_note(records, raw: Decimal, taken: Decimal) -> str:
     if not records:
         return "本季度无记录"
@@ -359,62 +482,187 @@ def _negative_note(records, raw: Decimal, taken: Decimal) -> str:
 
 
 # -- writing -------------------------------------------------------------------------------
+#
+# A recompute compares each computed row with the stored one by its plain fields and an MD5 of
+# the breakdown's JSON text (computed by the database, so the breakdowns themselves are never
+# fetched), and writes only the rows that differ, each with its history row. On PostgreSQL the
+# rows go through COPY into a temporary table and one INSERT … ON CONFLICT … RETURNING feeding
+# the history INSERT (parameter binding of thousands of large JSON texts was most of the time);
+# elsewhere (SQLite in development and tests) through bulk_create. Column lists come from the
+# models' _meta.
 
-# small batches: psycopg's client-side parameter binding grows worse than linearly with the
-# size of one statement (the JSON breakdowns make every row large)
-WRITE_BATCH = 200
-SCORE_FIELDS = (
-    "system_id",
-    "score",
-    "positive",
-    "deductions",
-    "covered_weight",
-    "suggested_grade",
-    "good_blocked",
-    "breakdown",
-)
+WRITE_BATCH = 200  # bulk_create path: psycopg/sqlite statements stay small
+KEY_FIELDS = ("person", "quarter")  # QuarterScore's unique constraint
+STAMP_FIELD = "computed_at"
+FIELDS = [f for f in QuarterScore._meta.concrete_fields if not f.primary_key]
+COMPARED = [f for f in FIELDS if f.name not in (*KEY_FIELDS, STAMP_FIELD)]
 
 
-def _key(values) -> tuple:
+def _is_json(field) -> bool:
+    return isinstance(field, models.JSONField)
+
+
+def _digest(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _plain(value):
+    # Decimal("80") == Decimal("80.00"), but keep the stored scale out of the comparison
+    return q2(value) if isinstance(value, Decimal) else value
+
+
+def _json_text(row: Scored, field) -> str:
+    return getattr(row, f"{field.attname}_json")
+
+
+def _computed_key(row: Scored) -> tuple:
     return tuple(
-        (q2(v) if isinstance(v, Decimal) else v) for v in values
-    )  # Decimal("80") == Decimal("80.00"), but keep the stored scale out of it
+        _digest(_json_text(row, f)) if _is_json(f) else _plain(getattr(row, f.attname))
+        for f in COMPARED
+    )
 
 
-def write_scores(quarter, computed: list[QuarterScore], person_ids=None, *, reason: str) -> int:
-    """Upsert the computed rows that differ from what is stored; returns the number written."""
-    existing = {
-        row[0]: _key(row[1:])
-        for row in QuarterScore.objects.filter(quarter=quarter, **_where(quarter, person_ids))
-        .values_list("person_id", *SCORE_FIELDS)
-        .iterator(chunk_size=5000)
+def _stored_keys(quarter, person_ids) -> dict[int, tuple]:
+    digests = {
+        f"_{f.attname}_md5": MD5(Cast(f.attname, models.TextField()))
+        for f in COMPARED
+        if _is_json(f)
     }
-    now = timezone.now()
-    created, updated = [], []
-    for obj in computed:
-        old = existing.get(obj.person_id)
-        if old is not None and old == _key(getattr(obj, f) for f in SCORE_FIELDS):
-            continue
-        obj.computed_at = now
-        (updated if old is not None else created).append(obj)
-    if not created and not updated:
+    names = [f"_{f.attname}_md5" if _is_json(f) else f.attname for f in COMPARED]
+    rows = (
+        QuarterScore.objects.filter(quarter=quarter, **_where(quarter, person_ids))
+        .annotate(**digests)
+        .values_list("person_id", *names)
+        .order_by()
+        .iterator(chunk_size=5000)
+    )
+    return {pid: tuple(_plain(v) for v in rest) for pid, *rest in rows}
+
+
+def copy_supported() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def write_scores(quarter, computed: list[Scored], person_ids=None, *, reason: str) -> int:
+    """Store the computed rows that differ from what is stored, each with its history row
+    ('+' new, '~' changed); returns the number written."""
+    stored = _stored_keys(quarter, person_ids)
+    changed = [row for row in computed if stored.get(row.person_id) != _computed_key(row)]
+    if not changed:
         return 0
-    rows = QuarterScore.objects.bulk_create(
-        created + updated,
+    now = timezone.now()
+    for row in changed:
+        row.computed_at = now
+    history = QuarterScore.history.model
+    user = history.get_default_history_user(changed[0])  # the request's user, if any
+    if copy_supported():
+        return _write_copy(changed, now=now, reason=reason, user_id=getattr(user, "pk", None))
+    return _write_bulk(quarter, changed, set(stored), now=now, reason=reason)
+
+
+def _write_bulk(quarter, rows: list[Scored], stored: set[int], *, now, reason: str) -> int:
+    updated = [r for r in rows if r.person_id in stored]
+    if updated:  # a text differing in form only (key order, -0.0) is not a change
+        current = {
+            obj.person_id: _full_key(obj)
+            for obj in QuarterScore.objects.filter(
+                quarter=quarter, person_id__in=[r.person_id for r in updated]
+            )
+        }
+        updated = [r for r in updated if current.get(r.person_id) != _full_key(r)]
+    created = [r for r in rows if r.person_id not in stored]
+    objs = [_model(r) for r in (*created, *updated)]
+    if not objs:
+        return 0
+    objs = QuarterScore.objects.bulk_create(
+        objs,
         batch_size=WRITE_BATCH,
         update_conflicts=True,
-        unique_fields=["person", "quarter"],
-        update_fields=[*(f.removesuffix("_id") for f in SCORE_FIELDS), "computed_at"],
+        unique_fields=list(KEY_FIELDS),
+        update_fields=[f.name for f in COMPARED] + [STAMP_FIELD],
     )
     history = QuarterScore.history
-    history.bulk_history_create(
-        rows[: len(created)], batch_size=WRITE_BATCH, default_change_reason=reason, default_date=now
+    for part, update in ((objs[: len(created)], False), (objs[len(created) :], True)):
+        history.bulk_history_create(
+            part,
+            batch_size=WRITE_BATCH,
+            update=update,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    return len(objs)
+
+
+def _full_key(obj) -> tuple:
+    return tuple(_plain(getattr(obj, f.attname)) for f in COMPARED)
+
+
+def _model(row: Scored) -> QuarterScore:
+    return QuarterScore(**{f.attname: getattr(row, f.attname) for f in FIELDS})
+
+
+def _write_copy(rows: list[Scored], *, now, reason: str, user_id) -> int:
+    qn = connection.ops.quote_name
+    table = qn(QuarterScore._meta.db_table)
+    temp = qn("indicators_quarterscore_in")
+    columns = ", ".join(qn(f.column) for f in FIELDS)
+    stored = ", ".join(f"{table}.{qn(f.column)}" for f in COMPARED)
+    excluded = ", ".join(f"EXCLUDED.{qn(f.column)}" for f in COMPARED)
+    assignments = ", ".join(
+        f"{qn(f.column)} = EXCLUDED.{qn(f.column)}" for f in FIELDS if f.name not in KEY_FIELDS
     )
-    history.bulk_history_create(
-        rows[len(created) :],
-        batch_size=WRITE_BATCH,
-        update=True,
-        default_change_reason=reason,
-        default_date=now,
-    )
-    return len(rows)
+    conflict = ", ".join(qn(QuarterScore._meta.get_field(n).column) for n in KEY_FIELDS)
+    history_columns, history_values, params = _history_select(now, reason, user_id)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [_json_text(row, f) if _is_json(f) else getattr(row, f.attname) for f in FIELDS]
+                )
+        # the WHERE keeps rows whose stored text merely differs in form (a float the database
+        # spells differently) from being rewritten; xmax = 0 marks a row the INSERT created
+        cursor.execute(
+            f"WITH up AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments} "
+            f"WHERE ({stored}) IS DISTINCT FROM ({excluded}) "
+            f"RETURNING {table}.*, ({table}.xmax = 0) AS created) "
+            f"INSERT INTO {qn(QuarterScore.history.model._meta.db_table)} ({history_columns}) "
+            f"SELECT {history_values} FROM up",
+            params,
+        )
+        written = cursor.rowcount
+        cursor.execute(f"DROP TABLE {temp}")
+    return written
+
+
+def _history_select(now, reason: str, user_id) -> tuple[str, str, list]:
+    """Columns of the history table and what each is filled with from the upserted rows."""
+    history = QuarterScore.history.model
+    qn = connection.ops.quote_name
+    tracked = {f.attname for f in history.tracked_fields}
+    extra = {
+        "history_date": ("%s", now),
+        "history_change_reason": ("%s", reason),
+        "history_user_id": ("%s", user_id),
+        "history_type": ("CASE WHEN up.created THEN '+' ELSE '~' END", None),
+    }
+    columns, values, params = [], [], []
+    for f in history._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if f.attname in tracked:
+            columns.append(qn(f.column))
+            values.append(f"up.{qn(f.column)}")
+        elif f.attname in extra:
+            sql, param = extra[f.attname]
+            columns.append(qn(f.column))
+            values.append(sql)
+            if sql == "%s":
+                params.append(param)
+        else:
+            raise ImproperlyConfigured(f"no value for history field {f.name} in write_scores")
+    return ", ".join(columns), ", ".join(values), params
