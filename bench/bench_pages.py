@@ -5,7 +5,7 @@
         .venv/bin/python bench/bench_pages.py [--people 1300] [--logs-per-person 250] [--skip-seed]
 
 Seeds one district (seed_demo) plus a year of work logs (≈ 250 per person, ≈ 325,000 for
-1,300 people), serves the app with gunicorn (2 workers, as on a 2-core machine), and drives
+1,300 people), serves the app with gunicorn (--workers, default 3 as in the production image), and drives
 each page with wrk (8 connections, keep-alive) for a fixed time: the log list, the file-log
 page and the section chief's review queue, next to the minimal /healthz/ view served the same
 way. Prints p50/p95 latency, throughput and the throughput ratio to the minimal view.
@@ -145,6 +145,8 @@ def main() -> None:
     parser.add_argument("--logs-per-person", type=int, default=250)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--skip-seed", action="store_true")
+    # the production image's default (Dockerfile: WEB_CONCURRENCY=3)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
     args = parser.parse_args()
     if not args.skip_seed:
         seed(args.people, args.logs_per_person)
@@ -161,7 +163,7 @@ def main() -> None:
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi",
             "-w",
-            "2",
+            str(args.workers),
             "-b",
             f"127.0.0.1:{PORT}",
             "--log-level",

@@ -110,6 +110,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "assessment.renderers.FormRenderer"  # built-in widgets through Jinja2
 
 DATABASES = {
     "default": dj_database_url.parse(
