@@ -11,6 +11,7 @@ from simple_history.utils import update_change_reason
 from .audit import audit
 from .models import SEPARATED_ADMIN_ROLES, AuditEvent, Membership, Person, Role, Section, Unit
 from .selectors import can_manage_unit
+from .tenancy import scope_for
 
 
 def _require_manager(user, unit: Unit) -> None:
@@ -43,14 +44,30 @@ def person_save(*, person: Person, by, reason: str) -> Person:
 
 @transaction.atomic
 def person_deactivate(*, person: Person, by) -> Person:
+    """Someone who leaves the service: the person is kept (history, sheets) but every role they
+    hold ends today and their account can no longer sign in (open sessions end on the next
+    request). Region-wide roles (district admin, HR, discipline) are ended only by a district
+    admin, so a unit admin cannot lock out the people who oversee them."""
     _require_manager(by, person.unit)
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    user = person.user
+    held = list(user.memberships.current().select_for_update()) if user else []
+    if any(m.unit_id is None for m in held) and not _is_district_admin(by, person.region_id):
+        raise PermissionDenied(_("该人员担任全区角色，只能由区管理员停用。"))
     person.is_active = False
     person.save()
     update_change_reason(person, _("停用"))
-    if person.user_id:
-        for membership in person.user.memberships.current().filter(unit=person.unit):
-            role_revoke(membership=membership, by=by)
+    for membership in held:
+        _end_membership(membership, by)
+    if user is not None and user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit(
+            AuditEvent.Kind.ACCOUNT_DISABLED,
+            user=by,
+            region=person.region,
+            target=user.username,
+        )
     return person
 
 
@@ -71,6 +88,9 @@ def role_grant(*, user, role: str, unit: Unit, section: Section | None, by) -> M
     _require_manager(by, unit)
     if role in SEPARATED_ADMIN_ROLES:
         raise PermissionDenied(_("三员角色不能在此授予。"))
+    if role == Role.PRINCIPAL_LEADER and not _is_district_admin(by, unit.region_id):
+        # the principal leader decides every grade in the unit, the unit admin's included
+        raise PermissionDenied(_("主要领导角色只能由区管理员授予。"))
     if user.pk == by.pk:  # an admin may not raise their own powers (e.g. to principal leader)
         raise ValidationError(_("不能给自己授予角色。"))
     if user.memberships.current().filter(role__in=SEPARATED_ADMIN_ROLES).exists():
@@ -108,6 +128,11 @@ def role_revoke(*, membership: Membership, by) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not Membership.objects.current().filter(pk=membership.pk).exists():
         raise ValidationError(_("该角色已不在任，无需撤销。"))
+    return _end_membership(membership, by)
+
+
+def _end_membership(membership: Membership, by) -> Membership:
+    """End a (locked, current) membership today, with its history reason and audit row."""
     membership.valid_to = timezone.localdate()
     membership.save()
     update_change_reason(membership, _("撤销角色"))
@@ -120,6 +145,10 @@ def role_revoke(*, membership: Membership, by) -> Membership:
         unit=membership.unit_id,
     )
     return membership
+
+
+def _is_district_admin(user, region_id: int) -> bool:
+    return region_id in scope_for(user).regions_with(Role.DISTRICT_ADMIN)
 
 
 def separated_admin_grant(*, user, role: str) -> Membership:

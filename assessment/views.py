@@ -122,8 +122,12 @@ def _person_form(request, unit, form):
 @require_POST
 def person_deactivate(request, pk):
     person = selectors.person_for_manager(request.user, pk)
-    services.person_deactivate(person=person, by=request.user)
-    messages.success(request, _("已停用 %(name)s。") % {"name": person.name})
+    try:
+        services.person_deactivate(person=person, by=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已停用 %(name)s，其账号已不能登录。") % {"name": person.name})
     return redirect("assessment:unit-detail", pk=person.unit_id)
 
 
@@ -159,6 +163,8 @@ def role_grant(request, unit_pk):
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:  # a role this admin may not grant
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("已授予角色。"))
     else:

@@ -9,13 +9,15 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessment.chain import reviewer_chain
-from assessment.models import Membership, Person, Role, Section, Unit
+from assessment.models import AuditEvent, Membership, Person, Role, Section, Unit, User
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +236,7 @@ def test_deactivate_ends_the_persons_roles_in_the_unit(client, login, personas, 
     assert membership.valid_to == timezone.localdate()
     assert not Membership.objects.current().filter(user=a.chief).exists()
     page = client.get(response["Location"]).content.decode()
-    assert "已停用 achief。" in page
+    assert "已停用 achief，其账号已不能登录。" in page
     assert "股组长 · achief" not in page
     assert [s.user_id for s in reviewer_chain(a.people["staff"])] == [a.leader.pk, a.principal.pk]
 
@@ -244,6 +246,48 @@ def test_deactivate_needs_post(client, login, personas):
     login(a.unit_admin)
     assert client.get(f"/org/people/{a.people['staff'].pk}/deactivate/").status_code == 405
     assert Person.objects.get(pk=a.people["staff"].pk).is_active
+
+
+def test_a_deactivated_person_can_no_longer_sign_in_and_their_session_ends(client, login, personas):
+    a = personas.a
+    staff_client = Client()
+    staff_client.force_login(a.staff)
+    assert staff_client.get("/logs/").status_code == 200
+    login(a.unit_admin)
+    client.post(f"/org/people/{a.people['staff'].pk}/deactivate/")
+    assert User.objects.get(pk=a.staff.pk).is_active is False
+    assert staff_client.get("/logs/")["Location"].startswith(reverse("login"))
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.ACCOUNT_DISABLED)
+    assert (event.user, event.detail["target"]) == (a.unit_admin, a.staff.username)
+
+
+def test_region_wide_roles_are_ended_only_by_a_district_admin(client, login, personas):
+    a = personas.a
+    hr = a.people["hr"]
+    login(a.unit_admin)  # hr's person sits in the unit this admin manages
+    hr.unit = a.unit
+    hr.save()
+    response = client.post(f"/org/people/{hr.pk}/deactivate/", follow=True)
+    assert "该人员担任全区角色，只能由区管理员停用。" in messages_of(response)
+    assert Person.objects.get(pk=hr.pk).is_active
+    assert Membership.objects.current().filter(user=a.hr, role=Role.HR).exists()
+    login(a.district_admin)
+    client.post(f"/org/people/{hr.pk}/deactivate/")
+    assert not Membership.objects.current().filter(user=a.hr).exists()
+    assert User.objects.get(pk=a.hr.pk).is_active is False
+
+
+def test_only_a_district_admin_appoints_a_principal_leader(client, login, personas):
+    a = personas.a
+    data = {"person": a.people["staff2"].pk, "role": Role.PRINCIPAL_LEADER}
+    login(a.unit_admin)
+    response = client.post(f"/org/units/{a.unit.pk}/roles/grant/", data, follow=True)
+    assert "主要领导角色只能由区管理员授予。" in messages_of(response)
+    assert not Membership.objects.filter(user=a.staff2, role=Role.PRINCIPAL_LEADER).exists()
+    login(a.district_admin)
+    response = client.post(f"/org/units/{a.unit.pk}/roles/grant/", data, follow=True)
+    assert "已授予角色。" in messages_of(response)
+    assert Membership.objects.current().filter(user=a.staff2, role=Role.PRINCIPAL_LEADER).exists()
 
 
 @pytest.mark.parametrize("who", MANAGERS)
@@ -361,11 +405,11 @@ def test_an_admin_cannot_grant_a_role_to_themself(client, login, personas):
     login(a.unit_admin)
     response = client.post(
         f"/org/units/{a.unit.pk}/roles/grant/",
-        {"person": a.people["unit_admin"].pk, "role": Role.PRINCIPAL_LEADER},
+        {"person": a.people["unit_admin"].pk, "role": Role.SECTION_CHIEF, "section": a.section.pk},
         follow=True,
     )
     assert "不能给自己授予角色。" in messages_of(response)
-    assert not Membership.objects.filter(user=a.unit_admin, role=Role.PRINCIPAL_LEADER).exists()
+    assert not Membership.objects.filter(user=a.unit_admin, role=Role.SECTION_CHIEF).exists()
 
 
 def test_a_separated_admin_account_cannot_get_another_role(client, login, personas):
@@ -667,9 +711,11 @@ def test_tenant_rows_are_visible_only_in_the_own_region(personas):
 def test_date_inputs_render_iso_dates_for_the_browser(login, personas):
     from django.urls import reverse
 
-    page = login(personas.a.unit_admin).get(
-        reverse("assessment:person-edit", args=[personas.a.people["staff"].pk])
-    ).content.decode()
+    page = (
+        login(personas.a.unit_admin)
+        .get(reverse("assessment:person-edit", args=[personas.a.people["staff"].pk]))
+        .content.decode()
+    )
     assert 'name="birth_date" value="1990-01-01"' in page
 
 

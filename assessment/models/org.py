@@ -317,6 +317,7 @@ class AuditEvent(models.Model):
         ROLE_GRANTED = "role_granted", _("授予角色")
         ROLE_REVOKED = "role_revoked", _("撤销角色")
         SESSION_EXPIRED = "session_expired", _("会话超时")
+        ACCOUNT_DISABLED = "account_disabled", _("停用账号")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("事件"), max_length=30, choices=Kind)
