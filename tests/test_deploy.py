@@ -26,7 +26,7 @@ PRODUCTION_KEY = "t3Vq9xZ-kP2mL7wR4sN8bH1cJ6dF0gY5eA_uI9oQ2rT7yU4iO1pK8lM3nB6vC0
 
 
 # Settings read from these: a test starts from none of them set, whatever the shell has.
-SETTINGS_ENV = ("DJANGO_", "DATABASE_", "CELERY_", "SESSION_", "PASSWORD_", "LOCKOUT_")
+SETTINGS_ENV = ("DJANGO_", "DATABASE_", "CELERY_", "SESSION_", "PASSWORD_", "LOCKOUT_", "EMAIL_")
 
 
 def production_env(**extra: str) -> dict[str, str]:
@@ -234,3 +234,12 @@ def test_create_admin_without_a_terminal_asks_for_password_stdin(monkeypatch):
     with pytest.raises(CommandError, match="--password-stdin"):
         call_command("create_admin", "x_admin", "--role", "system_admin")
     assert not User.objects.filter(username="x_admin").exists()
+
+
+def test_mail_goes_to_smtp_only_when_a_host_is_configured(monkeypatch):
+    assert load_settings(monkeypatch)["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    smtp = load_settings(monkeypatch, EMAIL_HOST="smtp.example.gov.cn", EMAIL_PORT="465")
+    assert smtp["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"]) == ("smtp.example.gov.cn", 465)
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
+        load_settings(monkeypatch, EMAIL_HOST="smtp.example.gov.cn", EMAIL_PORT="smtp")
