@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=1)
     parser.add_argument("--other-people", type=int, default=60)
     parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument("--no-analyze", action="store_true")
     args = parser.parse_args()
 
     import django
@@ -53,7 +54,7 @@ def main() -> None:
 
     from assessment.models import Person, Region
     from assessment.periods import quarter_for
-    from indicators.models import AttendanceRecord, Indicator, QuarterScore
+    from indicators.models import AttendanceRecord, Indicator, LeaderRating, QuarterScore
     from indicators.services import quarter_scores_recompute
 
     region = Region.objects.get(code="demo")
@@ -65,6 +66,13 @@ def main() -> None:
     )
     QuarterScore.history.filter(quarter_id=quarter.pk).delete()
     QuarterScore.objects.filter(quarter=quarter).delete()
+    if not args.no_analyze:
+        tables = [
+            m._meta.db_table
+            for m in (AttendanceRecord, LeaderRating, QuarterScore, QuarterScore.history.model)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
 
     def timed(label: str) -> None:
         reset_queries()
@@ -72,7 +80,11 @@ def main() -> None:
             started = time.perf_counter()
             written = quarter_scores_recompute(quarter=quarter, reason="bench")
             elapsed = time.perf_counter() - started
-        print(f"{label:<28} {elapsed:6.2f} s  {written:6d} rows written  {len(ctx):4d} queries")
+        load = os.getloadavg()[0]
+        print(
+            f"{label:<28} {elapsed:6.2f} s  {written:6d} rows written  {len(ctx):4d} queries"
+            f"  (load average {load:.2f})"
+        )
 
     timed("cold (all rows new)")
     timed("warm (nothing changed)")

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
@@ -123,7 +125,8 @@ def _where(quarter, person_ids):
     return {"person_id__in": list(person_ids)}
 
 
-def load_attendance(quarter, person_ids=None) -> dict[int, dict[str, int]]:
+def load_attendance(quarter, person_ids=None) -> dict[int, tuple[tuple[str, int], ...]]:
+    """person → ((status, days), …) sorted by status: counted by the database."""
     rows = (
         AttendanceRecord.objects.filter(
             date__range=(quarter.start, quarter.end), **_where(quarter, person_ids)
@@ -135,11 +138,11 @@ def load_attendance(quarter, person_ids=None) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = defaultdict(dict)
     for pid, status, n in rows:
         out[pid][status] = n
-    return out
+    return {pid: tuple(sorted(counts.items())) for pid, counts in out.items()}
 
 
-def load_ratings(quarter, person_ids=None) -> dict[tuple[int, int], tuple[tuple[str, str], ...]]:
-    """(person, indicator) → ((level, rater name), …), in rater order."""
+def load_ratings(quarter, person_ids=None) -> dict[int, dict[int, tuple[tuple[str, str], ...]]]:
+    """person → indicator → ((level, rater name), …), in rater order."""
     rows = (
         LeaderRating.objects.filter(quarter=quarter, **_where(quarter, person_ids))
         .values_list(
@@ -151,9 +154,10 @@ def load_ratings(quarter, person_ids=None) -> dict[tuple[int, int], tuple[tuple[
         )
         .order_by("rated_by_id")
     )
-    out: dict[tuple[int, int], tuple[tuple[str, str], ...]] = defaultdict(tuple)
+    out: dict[int, dict[int, tuple]] = defaultdict(dict)
     for pid, iid, level, name, username in rows:
-        out[(pid, iid)] += ((level, name or username),)
+        mine = out[pid]
+        mine[iid] = (*mine.get(iid, ()), (level, name or username))
     return out
 
 
@@ -235,14 +239,19 @@ def _points(value: Decimal) -> float:
     return float(value) or 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Line:
     """An indicator as a unit scores it (its own weight where the unit tuned it)."""
 
     ind: object
     weight: Decimal
-    negative: bool
+    kind: str  # the method, or NEGATIVE
     head: dict  # the breakdown entry's indicator part
+    results: dict  # input → (value, entry, JSON text), shared by lines of equal weight
+
+
+NEGATIVE = "negative"
+NO_RATINGS: dict = {}
 
 
 @dataclass(slots=True)
@@ -294,24 +303,25 @@ class QuarterScorer:
         ids = [p.id for p in people]
         self.external = {m: provider_values(m, quarter, ids) for m in EXTERNAL_METHODS}
         self._unit_lines: dict[int, tuple[list[Line], frozenset[str]]] = {}
-        self._entries: dict[tuple, tuple] = {}  # (indicator, weight, input) → (value, entry, text)
+        self._results: dict[tuple, dict] = {}  # (indicator, weight) → Line.results
         self._ratings_memo: dict[tuple, tuple] = {}  # (system, levels) → (value, note, refs)
 
     def lines_for_unit(self, unit_id: int, category_id: int) -> tuple[list[Line], frozenset[str]]:
         """The unit's lines and the codes of its negative indicators."""
         if unit_id not in self._unit_lines:
-            lines = [
-                Line(ind, weight, ind.category == Category.NEGATIVE, _head(ind, weight))
-                for ind, weight in (
-                    (ind, self.overrides.get((unit_id, ind.pk), ind.weight))
-                    for ind in self.indicators.get(category_id, ())
-                )
-            ]
-            codes = frozenset(line.ind.code for line in lines if line.negative)
+            lines = []
+            for ind in self.indicators.get(category_id, ()):
+                weight = self.overrides.get((unit_id, ind.pk), ind.weight)
+                kind = NEGATIVE if ind.category == Category.NEGATIVE else ind.method
+                results = self._results.setdefault((ind.pk, weight), {})
+                lines.append(Line(ind, weight, kind, _head(ind, weight), results))
+            codes = frozenset(line.ind.code for line in lines if line.kind == NEGATIVE)
             self._unit_lines[unit_id] = (lines, codes)
         return self._unit_lines[unit_id]
 
     def score(self, person: PersonRow) -> Scored | None:
+        """The person's row. Each line's result is looked up by the person's input to it (the
+        raters' levels, the attendance counts, the records), computed on a first sight only."""
         system = self.systems.get(person.category_id)
         if system is None:
             return None
@@ -326,14 +336,26 @@ class QuarterScorer:
             r[2] == Severity.SERIOUS and (r[4] is not None or q.start <= r[3] <= q.end)
             for r in records
         )
+        ratings = self.ratings.get(person.id, NO_RATINGS)
+        attendance = self.attendance.get(person.id)
         lines, negative_codes = self.lines_for_unit(person.unit_id, person.category_id)
         for line in lines:
-            if line.negative:
-                raw, entry, text = self._negative(line, in_quarter, system)
-                negatives.append((line.weight, raw))
+            kind = line.kind
+            if kind == Method.LEADER_RATING:
+                given = ratings.get(line.ind.pk)
+            elif kind == Method.ATTENDANCE:
+                given = attendance
+            elif kind == NEGATIVE:
+                given = tuple(r for r in in_quarter if r[1] == line.ind.code) or None
+            elif kind in EXTERNAL_METHODS:
+                given = self.external[kind].get(person.id)
             else:
-                value, entry, text = self._positive(line, person.id, system)
-                positives.append((line.weight, value))
+                given = None
+            result = line.results.get(given)
+            if result is None:
+                result = line.results[given] = self._result(line, given, system)
+            value, entry, text = result
+            (negatives if kind == NEGATIVE else positives).append((line.weight, value))
             entries.append(entry)
             texts.append(text)
         # records of a type the system has no indicator for still deduct, uncapped
@@ -366,72 +388,54 @@ class QuarterScorer:
             breakdown_json=f"[{', '.join(texts)}]",
         )
 
-    def _negative(self, line: Line, in_quarter: list[tuple], system):
-        mine = [r for r in in_quarter if r[1] == line.ind.code]
-        if not mine:  # the usual case, shared by everybody in the unit
-            key = (line.ind.pk, line.weight)
-            if key not in self._entries:
-                self._entries[key] = self._negative_entry(line, mine, system)
-            return self._entries[key]
-        return self._negative_entry(line, mine, system)
-
-    @staticmethod
-    def _negative_entry(line: Line, mine: list[tuple], system):
-        raw = sum((system.deduction_for(r[2]) for r in mine), ZERO)
-        taken = min(line.weight, raw)
+    def _result(self, line: Line, given, system) -> tuple:
+        """(share 0..1 or the deduction, breakdown entry, its JSON text) of one line for one
+        input (None: no data)."""
+        kind = line.kind
+        if kind == NEGATIVE:
+            mine = list(given or ())
+            raw = sum((system.deduction_for(r[2]) for r in mine), ZERO)
+            taken = min(line.weight, raw)
+            return (
+                raw,
+                *_entry(
+                    line.head,
+                    v=None,
+                    pts=_points(-taken),
+                    note=_negative_note(mine, raw, taken),
+                    refs=[r[0] for r in mine],
+                ),
+            )
+        if kind in EXTERNAL_METHODS:
+            if given is None:
+                value, note, refs = None, "暂无数据（数据来源尚未接入或本季度无记录）", []
+            else:
+                value, note, refs = given.value, given.note, {"url": given.url} if given.url else []
+        elif kind == Method.LEADER_RATING:
+            if not given:
+                value, note, refs = None, "暂无领导评价", []
+            else:  # the same levels from the same raters read the same on every indicator
+                memo = (system.pk, given)
+                if memo not in self._ratings_memo:
+                    self._ratings_memo[memo] = self._rating(given, system)
+                value, note, refs = self._ratings_memo[memo]
+        elif kind == Method.ATTENDANCE:
+            if not given:
+                value, note, refs = None, "本季度暂无考勤记录", []
+            else:
+                value, note, refs = self._attendance(dict(given), system)
+        else:
+            value, note, refs = None, "暂无数据", []
         return (
-            raw,
+            value,
             *_entry(
                 line.head,
-                v=None,
-                pts=_points(-taken),
-                note=_negative_note(mine, raw, taken),
-                refs=[r[0] for r in mine],
+                v=_f(value),
+                pts=None if value is None else float(q2(line.weight * value)),
+                note=note,
+                refs=refs,
             ),
         )
-
-    def _positive(self, line: Line, person_id: int, system):
-        """(share 0..1 or None, breakdown entry, its JSON text), computed once per distinct
-        input: the same rater's levels, the same attendance counts, no data."""
-        ind = line.ind
-        if ind.method in EXTERNAL_METHODS:
-            pv = self.external[ind.method].get(person_id)
-            if pv is not None:  # one person's figure: nothing to share
-                return _positive_entry(line, pv.value, pv.note, {"url": pv.url} if pv.url else [])
-            key = (ind.pk, line.weight, None)
-
-            def compute():
-                return None, "暂无数据（数据来源尚未接入或本季度无记录）", []
-
-        elif ind.method == Method.LEADER_RATING:
-            given = self.ratings.get((person_id, ind.pk))
-            key = (ind.pk, line.weight, given)
-
-            def compute():
-                if not given:
-                    return None, "暂无领导评价", []
-                if (system.pk, given) not in self._ratings_memo:  # shared by the indicators
-                    self._ratings_memo[(system.pk, given)] = self._rating(given, system)
-                return self._ratings_memo[(system.pk, given)]
-
-        elif ind.method == Method.ATTENDANCE:
-            counts = self.attendance.get(person_id)
-            key = (ind.pk, line.weight, tuple(sorted(counts.items())) if counts else None)
-
-            def compute():
-                if not counts:
-                    return None, "本季度暂无考勤记录", []
-                return self._attendance(counts, system)
-
-        else:
-            key = (ind.pk, line.weight, None)
-
-            def compute():
-                return None, "暂无数据", []
-
-        if key not in self._entries:
-            self._entries[key] = _positive_entry(line, *compute())
-        return self._entries[key]
 
     @staticmethod
     def _rating(given, system):
@@ -456,19 +460,6 @@ class QuarterScorer:
             f"每次迟到早退扣 {system.late_pct}%）"
         )
         return value, note, {"present": present, "leave": leave, "absent": absent, "late": late}
-
-
-def _positive_entry(line: Line, value: Decimal | None, note: str, refs) -> tuple:
-    return (
-        value,
-        *_entry(
-            line.head,
-            v=_f(value),
-            pts=None if value is None else float(q2(line.weight * value)),
-            note=note,
-            refs=refs,
-        ),
-    )
 
 
 def _negative_note(records, raw: Decimal, taken: Decimal) -> str:
@@ -543,21 +534,32 @@ def copy_supported() -> bool:
     return connection.vendor == "postgresql"
 
 
-def write_scores(quarter, computed: list[Scored], person_ids=None, *, reason: str) -> int:
+def write_scores(quarter, computed: Iterable[Scored], person_ids=None, *, reason: str) -> int:
     """Store the computed rows that differ from what is stored, each with its history row
-    ('+' new, '~' changed); returns the number written."""
+    ('+' new, '~' changed); returns the number written. `computed` may be a generator: on
+    PostgreSQL the rows stream to the database, which parses them while the next ones are
+    being computed."""
     stored = _stored_keys(quarter, person_ids)
-    changed = [row for row in computed if stored.get(row.person_id) != _computed_key(row)]
-    if not changed:
-        return 0
     now = timezone.now()
-    for row in changed:
-        row.computed_at = now
-    history = QuarterScore.history.model
-    user = history.get_default_history_user(changed[0])  # the request's user, if any
+    changed = (_stamped(row, now) for row in computed if _differs(row, stored))
+    first = next(changed, None)
+    if first is None:
+        return 0
+    rows = chain((first,), changed)
     if copy_supported():
-        return _write_copy(changed, now=now, reason=reason, user_id=getattr(user, "pk", None))
-    return _write_bulk(quarter, changed, set(stored), now=now, reason=reason)
+        user = QuarterScore.history.model.get_default_history_user(first)  # the request's
+        return _write_copy(rows, now=now, reason=reason, user_id=getattr(user, "pk", None))
+    return _write_bulk(quarter, list(rows), set(stored), now=now, reason=reason)
+
+
+def _differs(row: Scored, stored: dict[int, tuple]) -> bool:
+    old = stored.get(row.person_id)
+    return old is None or old != _computed_key(row)
+
+
+def _stamped(row: Scored, now) -> Scored:
+    row.computed_at = now
+    return row
 
 
 def _write_bulk(quarter, rows: list[Scored], stored: set[int], *, now, reason: str) -> int:
@@ -601,7 +603,7 @@ def _model(row: Scored) -> QuarterScore:
     return QuarterScore(**{f.attname: getattr(row, f.attname) for f in FIELDS})
 
 
-def _write_copy(rows: list[Scored], *, now, reason: str, user_id) -> int:
+def _write_copy(rows: Iterable[Scored], *, now, reason: str, user_id) -> int:
     qn = connection.ops.quote_name
     table = qn(QuarterScore._meta.db_table)
     temp = qn("indicators_quarterscore_in")

@@ -206,7 +206,7 @@ def quarter_scores_recompute(*, quarter: Quarter, person_ids=None, reason: str =
         for r in people.values_list("id", "unit_id", "unit__category_id").iterator(chunk_size=5000)
     ]
     scorer = QuarterScorer(quarter, systems, rows, person_ids)
-    computed = [s for s in (scorer.score(p) for p in rows) if s is not None]
+    computed = (s for s in map(scorer.score, rows) if s is not None)  # scored while written
     with transaction.atomic():
         return write_scores(quarter, computed, person_ids, reason=reason or _("重新计算"))
 

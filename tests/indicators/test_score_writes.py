@@ -129,7 +129,7 @@ def test_stored_text_hashes_like_the_computed_text(personas, monkeypatch):
         assert services.quarter_scores_recompute(quarter=quarter) >= 3
         sent = []
         real = scoring._write_copy
-        monkeypatch.setattr(scoring, "_write_copy", lambda rows, **kw: sent.append(rows) or 0)
+        monkeypatch.setattr(scoring, "_write_copy", lambda rows, **kw: sent.append(list(rows)) or 0)
         assert services.quarter_scores_recompute(quarter=quarter) == 0
         assert sent == []
         register_provider(
@@ -138,9 +138,12 @@ def test_stored_text_hashes_like_the_computed_text(personas, monkeypatch):
         monkeypatch.setattr(scoring, "_write_copy", real)
         assert services.quarter_scores_recompute(quarter=quarter) == 1  # 0.8 → 0.00001
         history = QuarterScore.history.count()
-        monkeypatch.setattr(
-            scoring, "_write_copy", lambda rows, **kw: sent.append(rows) or real(rows, **kw)
-        )
+
+        def spy(rows, **kw):
+            sent.append(list(rows))
+            return real(sent[-1], **kw)
+
+        monkeypatch.setattr(scoring, "_write_copy", spy)
         assert services.quarter_scores_recompute(quarter=quarter) == 0
         assert [r.person_id for r in sent[0]] == [staff.pk]  # "1e-05" vs jsonb's "0.00001"
         assert QuarterScore.history.count() == history
