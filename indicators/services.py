@@ -33,7 +33,8 @@ from .models import (
     NegativeRecord,
     UnitIndicatorWeight,
 )
-from .scoring import PersonRow, QuarterScorer, write_scores
+from .score_writes import write_scores
+from .scoring import PersonRow, QuarterScorer
 
 HUNDRED = Decimal(100)
 

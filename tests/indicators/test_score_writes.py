@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators import scoring, services
+from indicators import score_writes, services
 from indicators.models import LeaderRating, NegativeRecord, QuarterScore
 from indicators.providers import ProviderValue, register_provider, unregister_provider
 
@@ -99,7 +99,7 @@ def test_copy_and_bulk_writes_store_the_same_rows(personas, monkeypatch):
     for copy in (True, False):
         QuarterScore.objects.all().delete()
         QuarterScore.history.all().delete()  # with the deletion's '-' rows
-        monkeypatch.setattr(scoring, "copy_supported", lambda copy=copy: copy)
+        monkeypatch.setattr(score_writes, "copy_supported", lambda person_ids=None, copy=copy: copy)
         outcomes[copy] = _cycle(quarter, staff)
         staff.attendance.filter(date=date(2026, 9, 20)).delete()
     written, rows, history = outcomes[True]
@@ -128,14 +128,16 @@ def test_stored_text_hashes_like_the_computed_text(personas, monkeypatch):
     try:
         assert services.quarter_scores_recompute(quarter=quarter) >= 3
         sent = []
-        real = scoring._write_copy
-        monkeypatch.setattr(scoring, "_write_copy", lambda rows, **kw: sent.append(list(rows)) or 0)
+        real = score_writes._write_copy
+        monkeypatch.setattr(
+            score_writes, "_write_copy", lambda rows, **kw: sent.append(list(rows)) or 0
+        )
         assert services.quarter_scores_recompute(quarter=quarter) == 0
         assert sent == []
         register_provider(
             "peer_rating", lambda q, ids: {staff.pk: ProviderValue(D("0.00001"), "互评", "")}
         )
-        monkeypatch.setattr(scoring, "_write_copy", real)
+        monkeypatch.setattr(score_writes, "_write_copy", real)
         assert services.quarter_scores_recompute(quarter=quarter) == 1  # 0.8 → 0.00001
         history = QuarterScore.history.count()
 
@@ -143,7 +145,7 @@ def test_stored_text_hashes_like_the_computed_text(personas, monkeypatch):
             sent.append(list(rows))
             return real(sent[-1], **kw)
 
-        monkeypatch.setattr(scoring, "_write_copy", spy)
+        monkeypatch.setattr(score_writes, "_write_copy", spy)
         assert services.quarter_scores_recompute(quarter=quarter) == 0
         assert [r.person_id for r in sent[0]] == [staff.pk]  # "1e-05" vs jsonb's "0.00001"
         assert QuarterScore.history.count() == history
