@@ -73,6 +73,11 @@ class RewardRecordQuerySet(RegionScopedQuerySet):
     def during(self, start, end) -> RewardRecordQuerySet:
         return self.filter(date__range=(start, end))
 
+    def blocking_during(self, start, end) -> RewardRecordQuerySet:
+        """Sanctions whose blocking period (from the record's date to blocks_until) overlaps
+        start–end: they bar 好 in a quarter and 优秀 in a year."""
+        return self.filter(kind=RewardKind.PUNISHMENT, date__lte=end, blocks_until__gte=start)
+
 
 def manager_reach(user, *, read: bool) -> tuple[set[int], set[int]]:
     """(regions, units) whose records the account manages: region-wide HR, the unit's HR and

@@ -16,7 +16,9 @@ from indicators.models import NegativeRecord
 from reviews import services
 from reviews.models import Appeal, Decision, ReviewAction, ReviewState
 from reviews.opening import quarter_open
-from reviews.rules import good_places
+from reviews.rules import blocked_people, good_places
+from rewards.models import RewardKind, RewardType
+from tests.rewards.helpers import make_record
 
 from .helpers import decided, open_quarter, record, submit, to_decision
 
@@ -264,6 +266,38 @@ def test_sanction_in_force_blocks_good(personas):
         services.quarterly_decide(assessment=qa, by=a.principal, grade="good")
     assert "违规违纪违法" in exc.value.messages[0] and "2026-12-31" in exc.value.messages[0]
     assert services.quarterly_decide(assessment=qa, by=a.principal, grade="fairly_good").grade
+
+
+@pytest.mark.parametrize(
+    ("day", "blocks_until", "blocked"),
+    [
+        (date(2026, 3, 1), date(2026, 7, 1), True),  # period reaches into Q3
+        (date(2026, 9, 30), date(2027, 3, 31), True),  # starts on the quarter's last day
+        (date(2026, 1, 5), date(2026, 6, 30), False),  # ended before Q3
+        (date(2026, 10, 1), date(2027, 3, 31), False),  # starts after Q3
+        (date(2026, 8, 1), None, False),  # no blocking period recorded
+    ],
+)
+def test_a_punishment_blocks_good_during_its_period(personas, day, blocks_until, blocked):
+    a = personas.a
+    quarter = open_quarter(a)  # 2026Q3: 07-01 .. 09-30
+    make_record(
+        a.people["staff"],
+        by=a.hr,
+        day=day,
+        kind=RewardKind.PUNISHMENT,
+        type=RewardType.WARNING,
+        blocks_until=blocks_until,
+    )
+    qa = to_decision(a, "staff", quarter)
+    if blocked:
+        with pytest.raises(ValidationError) as exc:
+            services.quarterly_decide(assessment=qa, by=a.principal, grade="good")
+        assert "警告" in exc.value.messages[0] and str(blocks_until) in exc.value.messages[0]
+        assert blocked_people([qa.person_id], quarter) == {qa.person_id}
+    else:
+        assert services.quarterly_decide(assessment=qa, by=a.principal, grade="good").grade
+        assert blocked_people([qa.person_id], quarter) == set()
 
 
 def test_minor_record_does_not_block_good(personas):
