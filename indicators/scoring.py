@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from django.db.models import Count
 
@@ -136,21 +137,23 @@ def load_attendance(quarter, person_ids=None) -> dict[int, tuple[tuple[str, int]
 
 def load_ratings(quarter, person_ids=None) -> dict[int, dict[int, tuple[tuple[str, str], ...]]]:
     """person → indicator → ((level, rater name), …), in rater order."""
-    rows = (
-        LeaderRating.objects.filter(quarter=quarter, **scope_filter(quarter, person_ids))
-        .values_list(
-            "person_id",
-            "indicator_id",
-            "level",
-            "rated_by__person__name",
-            "rated_by__username",
-        )
-        .order_by("rated_by_id")
+    ratings = LeaderRating.objects.filter(quarter=quarter, **scope_filter(quarter, person_ids))
+    rows = ratings.values_list("person_id", "indicator_id", "level", "rated_by_id").order_by(
+        "rated_by_id"
     )
+    # a few hundred raters: their names once, not joined onto every rating
+    raters = LeaderRating.rated_by.field.related_model.objects.filter(
+        pk__in=ratings.values("rated_by_id")
+    ).values_list("pk", "person__name", "username")
+    names = {pk: name or username for pk, name, username in raters}
+    given: dict[tuple[str, int], tuple[str, str]] = {}  # one tuple per (level, rater)
     out: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for pid, iid, level, name, username in rows:
+    for pid, iid, level, rater in rows:
+        pair = given.get((level, rater))
+        if pair is None:
+            pair = given[(level, rater)] = (level, names[rater])
         mine = out[pid]
-        mine[iid] = (*mine.get(iid, ()), (level, name or username))
+        mine[iid] = (*mine.get(iid, ()), pair)
     return out
 
 
@@ -210,9 +213,14 @@ def _entry(head: dict, **values) -> tuple[dict, str]:
     fields = {**head, **values}
     entry = {
         k: jsonb_ordered(v) if isinstance(v, dict | list) else v
-        for k, v in sorted(fields.items(), key=lambda kv: _jsonb_key(kv[0]))
+        for k, v in ((k, fields[k]) for k in _jsonb_order(tuple(fields)))
     }
     return entry, _ENCODER.encode(entry)
+
+
+@cache
+def _jsonb_order(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(keys, key=_jsonb_key))
 
 
 def _head(ind, weight: Decimal | None, **overrides) -> dict:
@@ -237,6 +245,7 @@ class Line:
     """An indicator as a unit scores it (its own weight where the unit tuned it)."""
 
     ind: object
+    ind_id: int
     weight: Decimal
     kind: str  # the method, or NEGATIVE
     head: dict  # the breakdown entry's indicator part
@@ -307,7 +316,7 @@ class QuarterScorer:
                 weight = self.overrides.get((unit_id, ind.pk), ind.weight)
                 kind = NEGATIVE if ind.category == Category.NEGATIVE else ind.method
                 results = self._results.setdefault((ind.pk, weight), {})
-                lines.append(Line(ind, weight, kind, _head(ind, weight), results))
+                lines.append(Line(ind, ind.pk, weight, kind, _head(ind, weight), results))
             codes = frozenset(line.ind.code for line in lines if line.kind == NEGATIVE)
             self._unit_lines[unit_id] = (lines, codes)
         return self._unit_lines[unit_id]
@@ -335,7 +344,7 @@ class QuarterScorer:
         for line in lines:
             kind = line.kind
             if kind == Method.LEADER_RATING:
-                given = ratings.get(line.ind.pk)
+                given = ratings.get(line.ind_id)
             elif kind == Method.ATTENDANCE:
                 given = attendance
             elif kind == NEGATIVE:
