@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from itertools import chain
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.db.models.functions import MD5, Cast
@@ -163,7 +164,6 @@ def _write_copy(rows: Iterable[Scored], *, now, reason: str, user_id) -> int:
         f"{qn(f.column)} = EXCLUDED.{qn(f.column)}" for f in FIELDS if f.name not in KEY_FIELDS
     )
     conflict = ", ".join(qn(QuarterScore._meta.get_field(n).column) for n in KEY_FIELDS)
-    history_columns, history_values, params = _history_select(now, reason, user_id)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
@@ -176,15 +176,21 @@ def _write_copy(rows: Iterable[Scored], *, now, reason: str, user_id) -> int:
                 )
         # the WHERE keeps rows whose stored text merely differs in form (a float the database
         # spells differently) from being rewritten; xmax = 0 marks a row the INSERT created
-        cursor.execute(
-            f"WITH up AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} "
+        upsert = (
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} "
             f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments} "
-            f"WHERE ({stored}) IS DISTINCT FROM ({excluded}) "
-            f"RETURNING {table}.*, ({table}.xmax = 0) AS created) "
-            f"INSERT INTO {qn(QuarterScore.history.model._meta.db_table)} ({history_columns}) "
-            f"SELECT {history_values} FROM up",
-            params,
+            f"WHERE ({stored}) IS DISTINCT FROM ({excluded})"
         )
+        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):  # as bulk_history_create
+            history_columns, history_values, params = _history_select(now, reason, user_id)
+            cursor.execute(
+                f"WITH up AS ({upsert} RETURNING {table}.*, ({table}.xmax = 0) AS created) "
+                f"INSERT INTO {qn(QuarterScore.history.model._meta.db_table)} "
+                f"({history_columns}) SELECT {history_values} FROM up",
+                params,
+            )
+        else:
+            cursor.execute(upsert)
         written = cursor.rowcount
         cursor.execute(f"DROP TABLE {temp}")
     return written

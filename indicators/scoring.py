@@ -252,14 +252,15 @@ class Line:
     results: dict  # input → (value, entry, JSON text), shared by lines of equal weight
 
 
-NEGATIVE = "negative"
+NEGATIVE = Category.NEGATIVE  # a Line's kind: a deduction, whatever the indicator's method
 NO_RATINGS: dict = {}
 
 
 @dataclass(slots=True)
 class Scored:
     """A computed QuarterScore row: the attributes are the model's attnames, plus the
-    breakdown's JSON text as it is stored (see jsonb_ordered)."""
+    breakdown's JSON text as it is stored (see jsonb_ordered). The breakdown's entries are
+    shared between people with the same line: read them, never change them."""
 
     region_id: int
     person_id: int

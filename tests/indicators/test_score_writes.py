@@ -151,3 +151,12 @@ def test_stored_text_hashes_like_the_computed_text(personas, monkeypatch):
         assert QuarterScore.history.count() == history
     finally:
         unregister_provider("peer_rating")
+
+
+def test_no_history_rows_when_history_is_disabled(personas, settings):
+    """Like simple-history's own bulk writes, the COPY path honours SIMPLE_HISTORY_ENABLED."""
+    _inputs(personas)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    written = services.quarter_scores_recompute(quarter=q3(personas))
+    assert written >= 3 and QuarterScore.objects.count() == written
+    assert not QuarterScore.history.exists()
