@@ -7,6 +7,8 @@ escapes user text anyway)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,26 +96,31 @@ def layout(sheet) -> list[list[dict]]:
 
 def sheet_html(sheets) -> str:
     """The HTML of one or more sheets (one page each)."""
-    return render_to_string(
-        "archive/sheet.html",
-        {"sheets": [(s, layout(s)) for s in sheets], "font_url": FONT_URL},
-    )
+    return render_to_string("archive/sheet.html", {"sheets": [(s, layout(s)) for s in sheets]})
 
 
 class PdfRenderer:
-    """Renders many sheets with one font configuration and one parsed stylesheet."""
+    """Renders many sheets with one font configuration and one parsed stylesheet
+    (templates/archive/sheet.css, with the @font-face of the shipped font)."""
 
     def __init__(self) -> None:
+        from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_config = FontConfiguration()
         self.fetcher = sheet_url_fetcher()
+        self.css = CSS(
+            string=render_to_string("archive/sheet.css", {"font_url": FONT_URL}),
+            font_config=self.font_config,
+            url_fetcher=self.fetcher,
+            base_url="sheet:",
+        )
 
     def render_html(self, html: str) -> bytes:
         from weasyprint import HTML
 
         document = HTML(string=html, url_fetcher=self.fetcher, base_url="sheet:")
-        return document.write_pdf(font_config=self.font_config)
+        return document.write_pdf(font_config=self.font_config, stylesheets=[self.css])
 
     def render(self, sheets) -> bytes:
         return self.render_html(sheet_html(sheets))
@@ -121,3 +128,52 @@ class PdfRenderer:
 
 def sheet_pdf(sheet) -> bytes:
     return PdfRenderer().render([sheet])
+
+
+MIN_SHEETS_PER_PROCESS = 4  # below this a forked renderer costs more than it saves
+RESULT_TIMEOUT = 120  # seconds for the next sheet's PDF (one takes well under a second)
+
+
+def render_processes() -> int:
+    """How many processes render a zip of sheets: SHEET_RENDER_PROCESSES, else every core."""
+    configured = getattr(settings, "SHEET_RENDER_PROCESSES", None)
+    return max(1, int(configured or os.cpu_count() or 1))
+
+
+def render_each(sheets: Sequence, *, processes: int = 1) -> Iterator[bytes]:
+    """The PDF of each sheet (one sheet a PDF), in the order given.
+
+    With processes > 1 the sheets go to forked workers, each with its own WeasyPrint font
+    configuration. The workers get the sheets as plain data and never query the database: the
+    parent's connection they inherit is left untouched (closing it there would end the parent's
+    session too). billiard, Celery's fork of multiprocessing, because a Celery prefork worker is
+    a daemon process and the standard library refuses children to those."""
+    processes = min(processes, len(sheets) // MIN_SHEETS_PER_PROCESS)
+    if processes <= 1:
+        renderer = PdfRenderer()
+        for sheet in sheets:
+            yield renderer.render([sheet])
+        return
+    import billiard
+
+    pool = billiard.get_context("fork").Pool(processes, initializer=_worker_start)
+    try:
+        chunk = max(1, min(8, len(sheets) // (processes * 4)))
+        results = pool.imap(_worker_render, sheets, chunksize=chunk)
+        for _ in sheets:  # a stuck worker fails the export instead of hanging it
+            yield results.next(timeout=RESULT_TIMEOUT)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+_worker_renderer: PdfRenderer | None = None
+
+
+def _worker_start() -> None:
+    global _worker_renderer
+    _worker_renderer = PdfRenderer()
+
+
+def _worker_render(sheet) -> bytes:
+    return _worker_renderer.render([sheet])

@@ -7,6 +7,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Callable
+from contextlib import closing
 from datetime import timedelta
 from io import BytesIO
 
@@ -85,18 +86,18 @@ def export_build(
             progress(total, total)
         return data, f"{stem}清单.xlsx", incomplete
     buffer = BytesIO()
-    renderer = None
     if output == ExportJob.Output.PDF:
-        from .render_pdf import PdfRenderer
+        from . import render_pdf
 
-        renderer = PdfRenderer()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for i, s in enumerate(built, start=1):
+        files = render_pdf.render_each(built, processes=render_pdf.render_processes())
+        ext, compression = "pdf", zipfile.ZIP_STORED  # already compressed streams
+    else:
+        files = (render_xlsx.sheet_workbook(s) for s in built)
+        ext, compression = "xlsx", zipfile.ZIP_DEFLATED
+    with closing(files), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, (s, data) in enumerate(zip(built, files, strict=True), start=1):
             name = _safe(f"{s.unit_name}_{s.staff_no}_{s.get('姓名').value}_{s.period_code}")
-            if renderer is not None:
-                archive.writestr(f"{name}.pdf", renderer.render([s]), zipfile.ZIP_STORED)
-            else:
-                archive.writestr(f"{name}.xlsx", render_xlsx.sheet_workbook(s))
+            archive.writestr(f"{name}.{ext}", data, compression)
             if progress and (i % PROGRESS_EVERY == 0 or i == total):
                 progress(i, total)
     return buffer.getvalue(), f"{stem}.zip", incomplete

@@ -2,16 +2,20 @@
 
     .venv/bin/python bench/bench_sheets.py [--people 1300] [--skip-seed] [--workers 2]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pingshi_bench .venv/bin/python bench/bench_sheets.py
+    ... --skip-seed --sample 100     # only render the first 100 sheets, 1 and --workers processes
 
 Without DATABASE_URL it uses a fresh SQLite file under bench/out/. Seeds one district with
 seed_demo (1,300 people), then times for the region's quarter 2026Q3:
 
 1. the list workbook (清单, one row per person, plus the grade summary) — target < 10 s;
-2. the zip of per-person PDFs exactly as the export job builds it (one process) — target
-   < 120 s on 2 cores; with --workers N it also times the same zip built by N processes, each
-   rendering a share of the people (how an export would use both cores);
-3. WeasyPrint's bare HTML(...).write_pdf() for the same HTML strings (built beforehand), with
-   the same font configuration and fetcher, so the cost of WeasyPrint itself shows beside ours.
+2. the zip of per-person PDFs exactly as the export job builds it (`export_build`), once with
+   SHEET_RENDER_PROCESSES=1 and once with --workers processes (default: every core, what the job
+   uses) — target < 120 s on 2 cores;
+3. WeasyPrint's bare HTML(...).write_pdf() for the same HTML strings (built beforehand), in one
+   process with the same font configuration and fetcher, so the cost of WeasyPrint itself shows
+   beside ours (compare it with the 1-process zip).
+
+Every line reports the load average: the machine is shared, compare figures of the same run.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ import os
 import sys
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from io import BytesIO
 from pathlib import Path
 
@@ -67,32 +70,25 @@ def region_and_sheets():
     return region, sheets
 
 
-def _render_share(person_ids: list[int]) -> list[tuple[str, bytes]]:
-    """Worker: build and render one share of the people (own DB connection, own renderer)."""
-    setup()
-    from archive import sheets as builder
-    from archive.render_pdf import PdfRenderer
-    from assessment.models import Person, Quarter
-
-    people = Person.objects.filter(pk__in=person_ids).select_related("unit", "section")
-    people = people.order_by("unit__code", "staff_no")
-    quarter = Quarter.objects.select_related("year").get(
-        region_id=people[0].region_id, year__year=2026, number=3
+def _zip_stats(data: bytes) -> str:
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        sizes = [i.file_size for i in archive.infolist()]
+    return (
+        f"{len(sizes)} files, {len(data) / 1e6:.0f} MB, {sum(sizes) / len(sizes) / 1e3:.0f} KB/PDF"
     )
-    renderer = PdfRenderer()
-    return [
-        (f"{s.staff_no}.pdf", renderer.render([s]))
-        for s in builder.build_quarterly(quarter, people)
-    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=1300)
     parser.add_argument("--skip-seed", action="store_true")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="render processes")
+    parser.add_argument("--skip-serial", action="store_true", help="no 1-process zip")
     parser.add_argument("--skip-bare", action="store_true")
     parser.add_argument("--seed-only", action="store_true")
+    parser.add_argument(
+        "--sample", type=int, default=0, help="time rendering of the first N sheets only"
+    )
     args = parser.parse_args()
     setup()
     if not args.skip_seed:
@@ -101,71 +97,78 @@ def main() -> None:
         return
     from django.conf import settings
 
+    from archive import render_pdf
     from archive.models import ExportJob
-    from archive.render_pdf import PdfRenderer, sheet_html
     from archive.services import export_build
 
     region, sheets = region_and_sheets()
     n = len(sheets)
     print(f"database: {settings.DATABASES['default']['ENGINE']}; region {region.name}: {n} people")
-    results = {}
+    print(f"load average at start: {load()}")
+    results: dict[str, tuple[float, int, str]] = {}
 
-    started = time.perf_counter()
-    data, name, incomplete = export_build(
-        region=region, unit=None, sheet="quarterly", period=PERIOD, output=ExportJob.Output.LIST
-    )
-    results["list workbook"] = time.perf_counter() - started
-    (OUT / "list.xlsx").write_bytes(data)
-    print(f"list workbook: {results['list workbook']:.2f} s, {len(data) / 1e6:.1f} MB")
+    def record(key: str, seconds: float, count: int, note: str = "") -> None:
+        results[key] = (seconds, count, f"{note}; load {load()}".strip("; "))
+        print(f"{key}: {seconds:.1f} s, {seconds / count * 1000:.0f} ms/sheet, {results[key][2]}")
 
-    started = time.perf_counter()
-    data, name, incomplete = export_build(
-        region=region, unit=None, sheet="quarterly", period=PERIOD, output=ExportJob.Output.PDF
-    )
-    results["PDF zip (1 process)"] = time.perf_counter() - started
-    (OUT / "sheets.zip").write_bytes(data)
-    print(
-        f"PDF zip, 1 process: {results['PDF zip (1 process)']:.1f} s "
-        f"({results['PDF zip (1 process)'] / n * 1000:.0f} ms/sheet), {len(data) / 1e6:.0f} MB"
-    )
-
-    if args.workers > 1:
-        from django.db import connections
-
-        connections.close_all()
-        ids = [s.person_id for s in sheets]
-        shares = [ids[i :: args.workers] for i in range(args.workers)]
-        started = time.perf_counter()
-        buffer = BytesIO()
-        with (
-            ProcessPoolExecutor(args.workers) as pool,
-            zipfile.ZipFile(buffer, "w") as archive,
+    if args.sample:
+        sample = sheets[: args.sample]
+        for processes in ([] if args.skip_serial else [1]) + (
+            [args.workers] if args.workers > 1 else []
         ):
-            for share in pool.map(_render_share, shares):
-                for fname, pdf in share:
-                    archive.writestr(fname, pdf)
-        key = f"PDF zip ({args.workers} processes)"
-        results[key] = time.perf_counter() - started
-        print(f"PDF zip, {args.workers} processes: {results[key]:.1f} s")
+            started = time.perf_counter()
+            pdfs = list(render_pdf.render_each(sample, processes=processes))
+            record(
+                f"render_each, {len(sample)} sheets, {processes} process(es)",
+                time.perf_counter() - started,
+                len(sample),
+                f"{sum(map(len, pdfs)) / len(pdfs) / 1e3:.0f} KB/PDF",
+            )
+        sheets = sample
+    else:
+        started = time.perf_counter()
+        data, _, _ = export_build(
+            region=region, unit=None, sheet="quarterly", period=PERIOD, output=ExportJob.Output.LIST
+        )
+        record("list workbook", time.perf_counter() - started, n, f"{len(data) / 1e6:.1f} MB")
+        (OUT / "list.xlsx").write_bytes(data)
+        runs = ([] if args.skip_serial else [1]) + ([args.workers] if args.workers > 1 else [])
+        for processes in runs:
+            settings.SHEET_RENDER_PROCESSES = processes
+            started = time.perf_counter()
+            data, _, _ = export_build(
+                region=region,
+                unit=None,
+                sheet="quarterly",
+                period=PERIOD,
+                output=ExportJob.Output.PDF,
+            )
+            record(
+                f"PDF zip (export_build), {processes} process(es)",
+                time.perf_counter() - started,
+                n,
+                _zip_stats(data),
+            )
+            (OUT / f"sheets-{processes}.zip").write_bytes(data)
 
     if not args.skip_bare:
         from weasyprint import HTML
 
-        htmls = [sheet_html([s]) for s in sheets]
-        renderer = PdfRenderer()
+        htmls = [render_pdf.sheet_html([s]) for s in sheets]
+        renderer = render_pdf.PdfRenderer()
         started = time.perf_counter()
         for html in htmls:
             HTML(string=html, url_fetcher=renderer.fetcher, base_url="sheet:").write_pdf(
                 font_config=renderer.font_config
             )
-        results["WeasyPrint bare write_pdf"] = time.perf_counter() - started
-        print(
-            f"WeasyPrint bare write_pdf of the same {n} HTML strings: "
-            f"{results['WeasyPrint bare write_pdf']:.1f} s"
-        )
-    print("\n| step | seconds |\n|---|---|")
-    for key, value in results.items():
-        print(f"| {key} | {value:.1f} |")
+        record("WeasyPrint bare write_pdf, 1 process", time.perf_counter() - started, len(htmls))
+    print("\n| step | seconds | ms/sheet | notes |\n|---|---:|---:|---|")
+    for key, (seconds, count, note) in results.items():
+        print(f"| {key} | {seconds:.1f} | {seconds / count * 1000:.0f} | {note} |")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":
