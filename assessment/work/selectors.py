@@ -95,9 +95,9 @@ def _pending_for(model, user):
 
 
 def log_review_queue(user):
-    return _with_attachment_count(
-        _pending_for(WorkLog, user).select_related("person__section", "goal", "key_task")
-    ).order_by("date", "pk")
+    return _with_attachment_count(_pending_for(WorkLog, user).select_related("person")).order_by(
+        "date", "pk"
+    )
 
 
 def goal_review_queue(user):
