@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessment.models import GoalPlan, Person, QuarterlyAssessment, WorkLog
 from indicators.models import NegativeRecord, QuarterScore
@@ -118,7 +119,8 @@ def archive_context(person: Person) -> dict:
     for r in rewards:
         events.append(Event(r.date, r.kind, f"{r.get_type_display()}（{r.get_level_display()}）"))
     for n in negatives:
-        events.append(Event(n.date, "negative", f"{n.get_type_display()}"))
+        revoked = _("（已撤销）") if n.revoked_at else ""
+        events.append(Event(n.date, "negative", f"{n.get_type_display()}{revoked}"))
     events.sort(key=lambda e: e.day, reverse=True)
     timeline: dict[int, list[Event]] = defaultdict(list)
     for e in events:

@@ -207,3 +207,14 @@ class NegativeRecordForm(forms.ModelForm):
         if day and until and until < day:
             self.add_error("in_force_until", _("影响期截止不能早于认定日期。"))
         return data
+
+
+class NegativeRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("撤销理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "如：经核查投诉不属实、录入错误。撤销后不再扣分、不再限制“好”等次，记录保留备查。"
+        ),
+    )

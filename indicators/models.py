@@ -339,9 +339,14 @@ class NegativeType(models.TextChoices):
 
 
 class NegativeRecordQuerySet(RegionScopedQuerySet):
+    def effective(self) -> NegativeRecordQuerySet:
+        """Not revoked: a revoked record stays on file (history) but has no consequence."""
+        return self.filter(revoked_at__isnull=True)
+
     def in_force_during(self, start, end) -> NegativeRecordQuerySet:
-        """Records whose deduction falls in [start, end] or whose 好-block overlaps it."""
-        return self.filter(
+        """Effective records whose deduction falls in [start, end] or whose 好-block overlaps
+        it: every consequence (scores, the 好 block, sheets) reads through here."""
+        return self.effective().filter(
             Q(date__range=(start, end))
             | Q(date__lte=end, in_force_until__isnull=False, in_force_until__gte=start)
         )
@@ -383,6 +388,18 @@ class NegativeRecord(models.Model):
         ImportBatch, verbose_name=_("导入批次"), null=True, blank=True, on_delete=models.PROTECT
     )
     created = models.DateTimeField(_("录入时间"), default=timezone.now)
+    # 撤销: a record entered in error or overturned (e.g. a complaint found invalid) is revoked
+    # with a reason, never deleted; it then deducts nothing and blocks nothing
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    revoke_reason = models.TextField(_("撤销理由"), blank=True)
     history = HistoricalRecords()
 
     objects = NegativeRecordQuerySet.as_manager()

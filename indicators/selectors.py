@@ -251,6 +251,10 @@ def negative_record_for_user(user, pk) -> NegativeRecord:
     raise Http404
 
 
+def may_edit_negatives(user, region_id: int) -> bool:
+    return region_id in negative_editor_regions(user)
+
+
 def negative_units(user, year: int):
     """Units of the district with their record count in the year; units with none first."""
     return (
@@ -259,7 +263,10 @@ def negative_units(user, year: int):
         .annotate(
             records=Count(
                 "people__negative_records",
-                filter=Q(people__negative_records__date__year=year),
+                filter=Q(
+                    people__negative_records__date__year=year,
+                    people__negative_records__revoked_at__isnull=True,
+                ),
                 distinct=True,
             ),
             people_count=Count("people", filter=Q(people__is_active=True), distinct=True),

@@ -296,7 +296,7 @@ def leader_ratings_save(*, person: Person, quarter: Quarter, levels: dict[int, s
 
 
 def _require_negative_editor(by, region_id: int) -> None:
-    if region_id not in selectors.negative_editor_regions(by):
+    if not selectors.may_edit_negatives(by, region_id):
         raise PermissionDenied(_("只有纪检/信息报送员和区委组织部管理员可以录入负面信息。"))
 
 
@@ -308,6 +308,25 @@ def negative_record_create(*, record: NegativeRecord, by) -> NegativeRecord:
     record.full_clean()
     record.save()
     update_change_reason(record, _("录入负面信息"))
+    _negative_changed(record.person.region, [record])
+    return record
+
+
+@transaction.atomic
+def negative_record_revoke(*, record: NegativeRecord, by, reason: str) -> NegativeRecord:
+    """撤销: the record stays on file with who revoked it, when and why, and stops counting;
+    the scores of the quarters it touched are recomputed."""
+    _require_negative_editor(by, record.region_id)
+    record = NegativeRecord.objects.select_for_update().get(pk=record.pk)
+    if record.revoked_at is not None:
+        raise ValidationError(
+            _("该负面信息已于 %(at)s 撤销。") % {"at": f"{record.revoked_at:%Y-%m-%d}"}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写撤销理由。")})
+    record.revoked_at, record.revoked_by, record.revoke_reason = timezone.now(), by, reason.strip()
+    record.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    update_change_reason(record, _("撤销负面信息：%(r)s") % {"r": record.revoke_reason})
     _negative_changed(record.person.region, [record])
     return record
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("negative/new/", views.negative_create, name="negative-create"),
     path("negative/<int:pk>/", views.negative_detail, name="negative-detail"),
     path("negative/<int:pk>/evidence/", views.negative_evidence, name="negative-evidence"),
+    path("negative/<int:pk>/revoke/", views.negative_revoke, name="negative-revoke"),
 ]

@@ -24,6 +24,7 @@ from . import selectors, services
 from .forms import (
     IndicatorFormSet,
     NegativeRecordForm,
+    NegativeRevokeForm,
     RatingForm,
     SystemSettingsForm,
     UnitWeightsForm,
@@ -353,16 +354,45 @@ def negative_create(request):
 @login_required
 def negative_detail(request, pk):
     record = selectors.negative_record_for_user(request.user, pk)
-    quarter = quarter_of_day(record.person.region, record.date)
+    return _negative_detail_page(request, record, NegativeRevokeForm())
+
+
+def _negative_detail_page(request, record, revoke_form):
     return render(
         request,
         "indicators/negative_detail.html",
         {
             "record": record,
-            "quarter": quarter,
+            "quarter": quarter_of_day(record.person.region, record.date),
             "can_see_score": selectors.can_see_scores_of(request.user, record.person),
+            "can_revoke": record.revoked_at is None
+            and selectors.may_edit_negatives(request.user, record.region_id),
+            "revoke_form": revoke_form,
         },
     )
+
+
+@login_required
+@require_POST
+def negative_revoke(request, pk):
+    record = selectors.negative_record_for_user(request.user, pk)
+    if not selectors.may_edit_negatives(request.user, record.region_id):
+        raise PermissionDenied  # the person and their chain read the record, nothing more
+    form = NegativeRevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.negative_record_revoke(
+                record=record, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # revoked meanwhile: nothing left to fix here
+                messages.error(request, " ".join(exc.messages))
+                return redirect("indicators:negative-detail", pk=record.pk)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已撤销该负面信息，相关得分已重新计算。"))
+            return redirect("indicators:negative-detail", pk=record.pk)
+    return _negative_detail_page(request, record, form)
 
 
 @login_required

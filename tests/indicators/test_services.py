@@ -188,6 +188,45 @@ def test_negative_record_deducts_and_blocks_good(personas, django_capture_on_com
     assert entry["refs"] == [NegativeRecord.objects.get().pk] and entry["pts"] == -10.0
 
 
+def test_a_revoked_record_stays_on_file_and_stops_counting(
+    personas, django_capture_on_commit_callbacks
+):
+    staff = personas.a.people["staff"]
+    with django_capture_on_commit_callbacks(execute=True):
+        _rate_all(personas, staff, "excellent", personas.a.chief)
+        record = services.negative_record_create(
+            record=NegativeRecord(
+                person=staff,
+                source="petition",
+                type="complaint",
+                severity=Severity.SERIOUS,
+                date=date(2026, 8, 3),
+            ),
+            by=personas.a.discipline,
+        )
+    assert QuarterScore.objects.get(person=staff).good_blocked
+    with pytest.raises(ValidationError, match="撤销理由"):
+        services.negative_record_revoke(record=record, by=personas.a.discipline, reason=" ")
+    for user in (personas.a.unit_admin, personas.a.principal, personas.b.discipline):
+        with pytest.raises(PermissionDenied):
+            services.negative_record_revoke(record=record, by=user, reason="录入错误")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.negative_record_revoke(
+            record=record, by=personas.a.district_admin, reason="经核查投诉不属实"
+        )
+    score = QuarterScore.objects.get(person=staff)
+    assert score.deductions == 0 and not score.good_blocked
+    assert score.suggested_grade == Grade.GOOD
+    record.refresh_from_db()
+    assert (record.revoked_by, record.revoke_reason) == (
+        personas.a.district_admin,
+        "经核查投诉不属实",
+    )
+    assert record.history.first().history_change_reason == "撤销负面信息：经核查投诉不属实"
+    with pytest.raises(ValidationError, match="已于"):
+        services.negative_record_revoke(record=record, by=personas.a.discipline, reason="再次")
+
+
 def test_negative_record_only_by_discipline_or_district_admin(personas):
     record = NegativeRecord(
         person=personas.a.people["staff"],

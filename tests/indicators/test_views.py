@@ -211,6 +211,32 @@ def test_negative_create_with_evidence_and_download(personas, login, tmp_path):
     assert login(personas.a.staff2).get(url).status_code == 404
 
 
+def test_revoke_from_the_detail_page(personas, login):
+    record = NegativeRecord.objects.create(
+        region=personas.a.region,
+        person=personas.a.people["staff"],
+        source="petition",
+        type="complaint",
+        severity="minor",
+        date=date(2026, 8, 1),
+        recorded_by=personas.a.discipline,
+    )
+    detail = reverse("indicators:negative-detail", args=[record.pk])
+    revoke = reverse("indicators:negative-revoke", args=[record.pk])
+    assert "撤销这条负面信息" not in login(personas.a.staff).get(detail).content.decode()
+    client = login(personas.a.discipline)
+    assert "撤销这条负面信息" in client.get(detail).content.decode()
+    body = client.post(revoke, {"reason": ""}).content.decode()  # error beside the field
+    assert 'class="field has-error"' in body and "这个字段是必填项" in body
+    response = client.post(revoke, {"reason": "录入错误"}, follow=True)
+    body = response.content.decode()
+    assert "已撤销该负面信息" in body and "撤销：录入错误" in body
+    assert "撤销这条负面信息" not in body
+    again = client.post(revoke, {"reason": "再次"}, follow=True).content.decode()
+    assert "该负面信息已于" in again
+    assert NegativeRecord.objects.get().revoke_reason == "录入错误"
+
+
 def test_evidence_type_checked_by_content(personas, login):
     client = login(personas.a.district_admin)
     fake = SimpleUploadedFile("x.pdf", b"MZ\x90\x00 an exe")

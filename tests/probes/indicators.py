@@ -84,4 +84,5 @@ PROBES = {
     "indicators:negative-create": Probe(no_kwargs, NEGATIVE_EDITORS),
     "indicators:negative-detail": Probe(_negative, ("staff", *CHAIN, *NEGATIVE_EDITORS)),
     "indicators:negative-evidence": Probe(_negative, ("staff", *CHAIN, *NEGATIVE_EDITORS)),
+    "indicators:negative-revoke": Probe(_negative, NEGATIVE_EDITORS, method="post"),
 }
