@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from assessment.periods import quarter_for
-from indicators.models import AttendanceRecord, Indicator
+from indicators.models import AttendanceRecord, Indicator, NegativeRecord
 from indicators.services import indicator_systems_ensure
 
 
@@ -34,3 +34,20 @@ def attend(person, days: dict[str, int], start=date(2026, 7, 1)):
             )
             day += 1
     AttendanceRecord.objects.bulk_create(rows)
+
+
+def negative(personas, **fields) -> NegativeRecord:
+    """A minor record of region A's staff member, entered by the discipline officer."""
+    values = {
+        "source": "other",
+        "type": "mistake",
+        "severity": "minor",
+        "date": date(2026, 8, 1),
+        **fields,
+    }
+    return NegativeRecord.objects.create(
+        region=personas.a.region,
+        person=personas.a.people["staff"],
+        recorded_by=personas.a.discipline,
+        **values,
+    )

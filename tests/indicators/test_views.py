@@ -12,7 +12,7 @@ from assessment.models import Person
 from indicators import services
 from indicators.models import AttendanceRecord, ImportBatch, NegativeRecord, QuarterScore
 
-from .helpers import attend, indicator, q3, system_a
+from .helpers import attend, indicator, negative, q3, system_a
 
 pytestmark = pytest.mark.django_db
 
@@ -212,15 +212,7 @@ def test_negative_create_with_evidence_and_download(personas, login, tmp_path):
 
 
 def test_revoke_from_the_detail_page(personas, login):
-    record = NegativeRecord.objects.create(
-        region=personas.a.region,
-        person=personas.a.people["staff"],
-        source="petition",
-        type="complaint",
-        severity="minor",
-        date=date(2026, 8, 1),
-        recorded_by=personas.a.discipline,
-    )
+    record = negative(personas, source="petition", type="complaint")
     detail = reverse("indicators:negative-detail", args=[record.pk])
     revoke = reverse("indicators:negative-revoke", args=[record.pk])
     assert "撤销这条负面信息" not in login(personas.a.staff).get(detail).content.decode()
@@ -257,15 +249,7 @@ def test_evidence_type_checked_by_content(personas, login):
 
 
 def test_negative_units_highlight_units_without_records(personas, login):
-    NegativeRecord.objects.create(
-        region=personas.a.region,
-        person=personas.a.people["staff"],
-        source="other",
-        type="mistake",
-        severity="minor",
-        date=date(2026, 3, 1),
-        recorded_by=personas.a.discipline,
-    )
+    negative(personas, date=date(2026, 3, 1))
     body = login(personas.a.discipline).get(reverse("indicators:negative-units")).content.decode()
     assert body.count("none-recorded") == 1  # the other unit
 
