@@ -131,7 +131,7 @@ def sheet_pdf(sheet) -> bytes:
 
 
 MIN_SHEETS_PER_PROCESS = 4  # below this a forked renderer costs more than it saves
-RESULT_TIMEOUT = 120  # seconds for the next sheet's PDF (one takes well under a second)
+RESULT_TIMEOUT = 300  # seconds for the next chunk of PDFs (a sheet takes well under a second)
 
 
 def render_processes() -> int:
@@ -157,13 +157,23 @@ def render_each(sheets: Sequence, *, processes: int = 1) -> Iterator[bytes]:
     import billiard
 
     pool = billiard.get_context("fork").Pool(processes, initializer=_worker_start)
+    finished = False
     try:
-        chunk = max(1, min(8, len(sheets) // (processes * 4)))
-        results = pool.imap(_worker_render, sheets, chunksize=chunk)
-        for _ in sheets:  # a stuck worker fails the export instead of hanging it
-            yield results.next(timeout=RESULT_TIMEOUT)
+        # Chunks through apply_async, not imap: billiard's imap iterator crashes its result
+        # thread at terminate (and that thread then SIGTERMs the whole process).
+        size = max(1, min(8, len(sheets) // (processes * 4)))
+        pending = [
+            pool.apply_async(_worker_render, (sheets[i : i + size],))
+            for i in range(0, len(sheets), size)
+        ]
+        for result in pending:  # in order; a stuck worker fails the export, never hangs it
+            yield from result.get(timeout=RESULT_TIMEOUT)
+        finished = True
     finally:
-        pool.terminate()
+        if finished:
+            pool.close()
+        else:
+            pool.terminate()
         pool.join()
 
 
@@ -175,5 +185,5 @@ def _worker_start() -> None:
     _worker_renderer = PdfRenderer()
 
 
-def _worker_render(sheet) -> bytes:
-    return _worker_renderer.render([sheet])
+def _worker_render(sheets) -> list[bytes]:
+    return [_worker_renderer.render([sheet]) for sheet in sheets]

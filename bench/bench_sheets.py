@@ -12,7 +12,7 @@ seed_demo (1,300 people), then times for the region's quarter 2026Q3:
    SHEET_RENDER_PROCESSES=1 and once with --workers processes (default: every core, what the job
    uses) — target < 120 s on 2 cores;
 3. WeasyPrint's bare HTML(...).write_pdf() for the same HTML strings (built beforehand), in one
-   process with the same font configuration and fetcher, so the cost of WeasyPrint itself shows
+   process with the same font configuration, parsed stylesheet and fetcher, so the cost of WeasyPrint itself shows
    beside ours (compare it with the 1-process zip).
 
 Every line reports the load average: the machine is shared, compare figures of the same run.
@@ -106,17 +106,20 @@ def main() -> None:
     print(f"database: {settings.DATABASES['default']['ENGINE']}; region {region.name}: {n} people")
     print(f"load average at start: {load()}")
     results: dict[str, tuple[float, int, str]] = {}
+    cpu_start = [cpu()]
 
     def record(key: str, seconds: float, count: int, note: str = "") -> None:
-        results[key] = (seconds, count, f"{note}; load {load()}".strip("; "))
-        print(f"{key}: {seconds:.1f} s, {seconds / count * 1000:.0f} ms/sheet, {results[key][2]}")
+        used, cpu_start[0] = cpu() - cpu_start[0], cpu()
+        note = f"{note}; CPU {used:.1f} s (with workers); load {load()}".strip("; ")
+        results[key] = (seconds, count, note)
+        print(f"{key}: {seconds:.1f} s, {seconds / count * 1000:.0f} ms/sheet, {note}")
 
     if args.sample:
         sample = sheets[: args.sample]
         for processes in ([] if args.skip_serial else [1]) + (
             [args.workers] if args.workers > 1 else []
         ):
-            started = time.perf_counter()
+            started, cpu_start[0] = time.perf_counter(), cpu()
             pdfs = list(render_pdf.render_each(sample, processes=processes))
             record(
                 f"render_each, {len(sample)} sheets, {processes} process(es)",
@@ -126,7 +129,7 @@ def main() -> None:
             )
         sheets = sample
     else:
-        started = time.perf_counter()
+        started, cpu_start[0] = time.perf_counter(), cpu()
         data, _, _ = export_build(
             region=region, unit=None, sheet="quarterly", period=PERIOD, output=ExportJob.Output.LIST
         )
@@ -135,7 +138,7 @@ def main() -> None:
         runs = ([] if args.skip_serial else [1]) + ([args.workers] if args.workers > 1 else [])
         for processes in runs:
             settings.SHEET_RENDER_PROCESSES = processes
-            started = time.perf_counter()
+            started, cpu_start[0] = time.perf_counter(), cpu()
             data, _, _ = export_build(
                 region=region,
                 unit=None,
@@ -156,15 +159,21 @@ def main() -> None:
 
         htmls = [render_pdf.sheet_html([s]) for s in sheets]
         renderer = render_pdf.PdfRenderer()
-        started = time.perf_counter()
+        started, cpu_start[0] = time.perf_counter(), cpu()
         for html in htmls:
             HTML(string=html, url_fetcher=renderer.fetcher, base_url="sheet:").write_pdf(
-                font_config=renderer.font_config
+                font_config=renderer.font_config, stylesheets=[renderer.css]
             )
         record("WeasyPrint bare write_pdf, 1 process", time.perf_counter() - started, len(htmls))
     print("\n| step | seconds | ms/sheet | notes |\n|---|---:|---:|---|")
     for key, (seconds, count, note) in results.items():
         print(f"| {key} | {seconds:.1f} | {seconds / count * 1000:.0f} | {note} |")
+
+
+def cpu() -> float:
+    """CPU seconds of this process and of its waited-for children (the render workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def load() -> str:

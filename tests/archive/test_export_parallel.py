@@ -118,3 +118,15 @@ def test_worker_failure_fails_the_job_and_leaves_no_worker(region_a, settings, m
     job.refresh_from_db()
     assert job.status == "failed" and "字体文件损坏" in job.error
     assert not billiard.process.active_children()
+
+
+def test_stopping_early_ends_the_workers(region_a):
+    """A consumer that stops (the zip failed) terminates the pool; the process lives on."""
+    sheets = services.build_sheets(
+        region=region_a.region, unit=None, sheet="quarterly", period="2026Q3"
+    )
+    pdfs = render_pdf.render_each(sheets, processes=2)
+    first = next(pdfs)
+    pdfs.close()
+    assert first.startswith(b"%PDF-")
+    assert not billiard.process.active_children()

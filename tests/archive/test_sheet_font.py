@@ -56,3 +56,12 @@ def _in_gb2312(char: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def test_deploy_check_warns_without_harfbuzz_subset(monkeypatch):
+    from archive import checks
+
+    monkeypatch.setattr(checks, "harfbuzz_subset_available", lambda: True)
+    assert checks.pdf_font_subsetting(None) == []
+    monkeypatch.setattr(checks, "harfbuzz_subset_available", lambda: False)
+    assert [w.id for w in checks.pdf_font_subsetting(None)] == ["archive.W001"]
