@@ -155,7 +155,9 @@ def render_each(sheets: Sequence, *, processes: int = 1) -> Iterator[bytes]:
             yield renderer.render([sheet])
         return
     import billiard
+    import weasyprint  # noqa: F401 — imported once here, not in each worker
 
+    _font_bytes()
     pool = billiard.get_context("fork").Pool(processes, initializer=_worker_start)
     finished = False
     try:
