@@ -5,7 +5,7 @@
         .venv/bin/python bench/bench_pages.py [--people 1300] [--logs-per-person 250] [--skip-seed]
 
 Seeds one district (seed_demo) plus a year of work logs (≈ 250 per person, ≈ 325,000 for
-1,300 people), serves the app with gunicorn (--workers, default 3 as in the production image), and drives
+1,300 people), serves the app with gunicorn (--workers, default one per core), and drives
 each page with wrk (8 connections, keep-alive) for a fixed time: the log list, the file-log
 page and the section chief's review queue, next to the minimal /healthz/ view served the same
 way. Prints p50/p95 latency, throughput and the throughput ratio to the minimal view.
@@ -145,8 +145,8 @@ def main() -> None:
     parser.add_argument("--logs-per-person", type=int, default=250)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--skip-seed", action="store_true")
-    # the production image's default (Dockerfile: WEB_CONCURRENCY=3)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
+    # one per core: gunicorn shares the cores with PostgreSQL and wrk here (3 measured worse)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     if not args.skip_seed:
         seed(args.people, args.logs_per_person)
