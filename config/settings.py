@@ -199,7 +199,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# The embedded CJK font (static/fonts, ~9 MB, for PDFs) would take minutes to brotli-compress
+# The embedded CJK font (static/fonts, ~5 MB, for PDFs) would take minutes to brotli-compress
 # at every collectstatic, and its readers (WeasyPrint, font-capable browsers) gain little.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "otf", "ttf"]
 # Private files (attachments, exports): outside the web root, served only through views.
