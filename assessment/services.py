@@ -51,6 +51,8 @@ def person_deactivate(*, person: Person, by) -> Person:
     _require_manager(by, person.unit)
     person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
     user = person.user
+    if user is not None and user.pk == by.pk:
+        raise PermissionDenied(_("不能停用自己的账号。"))
     held = list(user.memberships.current().select_for_update()) if user else []
     if any(m.unit_id is None for m in held) and not _is_district_admin(by, person.region_id):
         raise PermissionDenied(_("该人员担任全区角色，只能由区管理员停用。"))

@@ -241,5 +241,8 @@ def test_mail_goes_to_smtp_only_when_a_host_is_configured(monkeypatch):
     smtp = load_settings(monkeypatch, EMAIL_HOST="smtp.example.gov.cn", EMAIL_PORT="465")
     assert smtp["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
     assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"]) == ("smtp.example.gov.cn", 465)
+    assert smtp["EMAIL_USE_TLS"] and not smtp["EMAIL_USE_SSL"]
+    ssl = load_settings(monkeypatch, EMAIL_HOST="smtp.example.gov.cn", EMAIL_USE_SSL="1")
+    assert ssl["EMAIL_USE_SSL"] and not ssl["EMAIL_USE_TLS"]  # Django refuses both
     with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
         load_settings(monkeypatch, EMAIL_HOST="smtp.example.gov.cn", EMAIL_PORT="smtp")

@@ -277,6 +277,15 @@ def test_region_wide_roles_are_ended_only_by_a_district_admin(client, login, per
     assert User.objects.get(pk=a.hr.pk).is_active is False
 
 
+def test_an_admin_cannot_deactivate_themself(client, login, personas):
+    a = personas.a
+    me = a.people["unit_admin"]
+    login(a.unit_admin)
+    response = client.post(f"/org/people/{me.pk}/deactivate/", follow=True)
+    assert "不能停用自己的账号。" in messages_of(response)
+    assert Person.objects.get(pk=me.pk).is_active and User.objects.get(pk=a.unit_admin.pk).is_active
+
+
 def test_only_a_district_admin_appoints_a_principal_leader(client, login, personas):
     a = personas.a
     data = {"person": a.people["staff2"].pk, "role": Role.PRINCIPAL_LEADER}

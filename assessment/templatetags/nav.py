@@ -26,7 +26,7 @@ def main_nav(context) -> str:
     )
     html = _rendered.get(key)
     if html is None:
-        lang, roles, has_person, in_region = key
+        _, roles, has_person, in_region = key
         html = render_to_string(
             "_nav.html",
             {"my_roles": roles, "has_person": has_person, "in_region": in_region},
