@@ -49,7 +49,7 @@ def person_deactivate(*, person: Person, by) -> Person:
     request). Region-wide roles (district admin, HR, discipline) are ended only by a district
     admin, so a unit admin cannot lock out the people who oversee them."""
     _require_manager(by, person.unit)
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     user = person.user
     if user is not None and user.pk == by.pk:
         raise PermissionDenied(_("不能停用自己的账号。"))
