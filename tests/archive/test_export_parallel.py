@@ -80,16 +80,20 @@ def test_small_exports_render_in_one_process(region_a):
     assert len(pdfs) == len(sheets) and not billiard.process.active_children()
 
 
-def test_celery_task_runs_the_parallel_export(region_a, settings):
-    """Eager Celery (as in tests and without a broker): the task renders in worker processes."""
-    settings.SHEET_RENDER_PROCESSES = 2
-    job = ExportJob.objects.create(
+def _pdf_job(region_a) -> ExportJob:
+    return ExportJob.objects.create(
         region=region_a.region,
         requested_by=region_a.hr,
         sheet="quarterly",
         period="2026Q3",
         output=ExportJob.Output.PDF,
     )
+
+
+def test_celery_task_runs_the_parallel_export(region_a, settings):
+    """Eager Celery (as in tests and without a broker): the task renders in worker processes."""
+    settings.SHEET_RENDER_PROCESSES = 2
+    job = _pdf_job(region_a)
     assert run_export.delay(job.pk).get() == "done"
     job.refresh_from_db()
     assert (job.done, job.total, job.progress) == (10, 10, 100)
@@ -107,13 +111,7 @@ def test_worker_failure_fails_the_job_and_leaves_no_worker(region_a, settings, m
         return original(self, sheets)
 
     monkeypatch.setattr(render_pdf.PdfRenderer, "render", render)
-    job = ExportJob.objects.create(
-        region=region_a.region,
-        requested_by=region_a.hr,
-        sheet="quarterly",
-        period="2026Q3",
-        output=ExportJob.Output.PDF,
-    )
+    job = _pdf_job(region_a)
     services.export_run(job)
     job.refresh_from_db()
     assert job.status == "failed" and "字体文件损坏" in job.error
