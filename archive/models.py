@@ -22,6 +22,10 @@ def retention_days() -> int:
     return int(getattr(settings, "EXPORT_RETENTION_DAYS", 7))
 
 
+def stale_minutes() -> int:
+    return int(getattr(settings, "EXPORT_STALE_MINUTES", 30))
+
+
 def export_reach(user) -> tuple[set[int], set[int]]:
     """(regions, units) the account may export: HR for its region or unit, the district admin
     for the region, the unit admin for the unit."""
@@ -84,6 +88,9 @@ class ExportJob(models.Model):
     file_name = models.CharField(_("文件名"), max_length=200, blank=True)
     created = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # last sign of life of a running job (start, each progress write): a job whose worker died
+    # stops beating and is failed by the stale-job sweep instead of staying "running" forever
+    heartbeat = models.DateTimeField(_("最近进展"), null=True, blank=True)
     expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()

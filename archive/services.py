@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from assessment.models import Quarter, Region, Unit
 from assessment.periods import parse_quarter_code
 
 from . import render_xlsx, sheets
-from .models import ExportJob, export_reach, retention_days
+from .models import ExportJob, export_reach, retention_days, stale_minutes
 
 PROGRESS_EVERY = 25  # people between two progress writes
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -157,14 +158,16 @@ def _run_in_thread(job_id: int) -> None:
 def export_run(job: ExportJob) -> ExportJob:
     """Build the job's file; errors end up in the job row (shown on the page), not lost."""
     claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING
+        status=ExportJob.Status.RUNNING, heartbeat=timezone.now()
     )
     if not claimed:  # already run (a retried or duplicated task): idempotent
         return job
 
     def progress(done: int, total: int) -> None:
         percent = 100 if total == 0 else min(99, done * 100 // total)
-        ExportJob.objects.filter(pk=job.pk).update(done=done, total=total, progress=percent)
+        ExportJob.objects.filter(pk=job.pk).update(
+            done=done, total=total, progress=percent, heartbeat=timezone.now()
+        )
 
     try:
         data, name, incomplete = export_build(
@@ -199,6 +202,24 @@ def _messages(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationError):
         return exc.messages
     return [f"{type(exc).__name__}: {exc}"]
+
+
+def exports_fail_stale(now=None) -> int:
+    """Fail running jobs that have shown no progress for EXPORT_STALE_MINUTES (their worker
+    died: a redelivered task finds the job running and leaves it), so the page offers 重新导出
+    instead of a progress bar that never moves."""
+    now = now or timezone.now()
+    minutes = stale_minutes()
+    silent_since = now - timedelta(minutes=minutes)
+    return ExportJob.objects.filter(
+        Q(heartbeat__lt=silent_since) | Q(heartbeat__isnull=True, created__lt=silent_since),
+        status=ExportJob.Status.RUNNING,
+    ).update(
+        status=ExportJob.Status.FAILED,
+        error=_("导出中断：超过 %(m)d 分钟没有进展（处理进程可能已退出），请重新导出。")
+        % {"m": minutes},
+        finished=now,
+    )
 
 
 def exports_purge(now=None) -> int:

@@ -22,3 +22,10 @@ def purge_expired_exports() -> int:
     from .services import exports_purge
 
     return exports_purge()
+
+
+@shared_task(acks_late=True)
+def fail_stale_exports() -> int:
+    from .services import exports_fail_stale
+
+    return exports_fail_stale()

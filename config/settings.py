@@ -207,6 +207,8 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ot
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 # Generated export files (registration sheets) are deleted after this many days.
 EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+# A running export with no progress for this long has lost its worker and is marked failed.
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 30)
 
 # Security headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -258,6 +260,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "archive.tasks.purge_expired_exports",
         "schedule": 3600.0,
     },
+    # … and fail running exports whose worker died (no progress for EXPORT_STALE_MINUTES)
+    "archive-fail-stale-exports": {"task": "archive.tasks.fail_stale_exports", "schedule": 600.0},
     # quarterly review (reviews/tasks.py): all idempotent, so plain intervals suffice
     "reviews-open-due-quarters": {
         "task": "reviews.tasks.open_due_quarters",

@@ -181,6 +181,31 @@ def test_expired_file_is_purged_and_not_downloadable(graded, login):
     assert not os.path.exists(path)
 
 
+def test_a_job_whose_worker_died_fails_instead_of_running_forever(graded, login, settings):
+    from archive.tasks import fail_stale_exports
+
+    settings.EXPORT_STALE_MINUTES = 30
+    dead, alive = export_job(graded.a, status="running"), export_job(graded.a, status="running")
+    now = timezone.now()
+    ExportJob.objects.filter(pk=dead.pk).update(heartbeat=now - timedelta(minutes=31))
+    ExportJob.objects.filter(pk=alive.pk).update(heartbeat=now - timedelta(minutes=29))
+    assert fail_stale_exports() == 1
+    dead.refresh_from_db()
+    assert dead.status == "failed" and "超过 30 分钟没有进展" in dead.error
+    assert ExportJob.objects.get(pk=alive.pk).status == "running"
+    legacy = export_job(graded.a, status="running")  # started before heartbeats existed
+    ExportJob.objects.filter(pk=legacy.pk).update(created=now - timedelta(hours=2))
+    assert fail_stale_exports() == 1 and ExportJob.objects.get(pk=legacy.pk).status == "failed"
+    page = login(graded.a.hr).get(reverse("archive:export-job", args=[dead.pk])).content.decode()
+    assert "导出中断" in page and "重新导出" in page
+
+
+def test_progress_keeps_a_long_job_alive(graded, django_capture_on_commit_callbacks, login):
+    _start(login(graded.a.hr), django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    assert job.status == "done" and job.heartbeat is not None
+
+
 def test_retention_days_setting(graded, settings, django_capture_on_commit_callbacks, login):
     settings.EXPORT_RETENTION_DAYS = 2
     _start(login(graded.a.hr), django_capture_on_commit_callbacks)
