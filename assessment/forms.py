@@ -114,3 +114,23 @@ class RoleGrantForm(forms.Form):
     @property
     def user(self) -> User:
         return self.cleaned_data["person"].user
+
+
+class PersonRecordForm(forms.ModelForm):
+    """Base of the forms that record something about a person picked by staff number (negative
+    records, rewards): `people` is the editor's reach, and a number outside it is not found."""
+
+    staff_no = forms.CharField(label=_("人员工号"), max_length=30)
+    not_found = _("未找到该工号的人员。")
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+
+    def clean_staff_no(self):
+        staff_no = self.cleaned_data["staff_no"].strip()
+        person = self.people.filter(staff_no__iexact=staff_no).first()
+        if person is None:
+            raise forms.ValidationError(self.not_found)
+        self.instance.person = person
+        return staff_no

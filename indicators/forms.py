@@ -8,6 +8,7 @@ from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from assessment.forms import PersonRecordForm
 from assessment.uploads import validate_upload
 
 from .imports import MAX_FILE_BYTES
@@ -162,9 +163,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-class NegativeRecordForm(forms.ModelForm):
-    staff_no = forms.CharField(label=_("人员工号"), max_length=30)
-
+class NegativeRecordForm(PersonRecordForm):
     class Meta:
         model = NegativeRecord
         fields = [
@@ -182,18 +181,6 @@ class NegativeRecordForm(forms.ModelForm):
             "date": forms.DateInput(attrs={"type": "date"}),
             "in_force_until": forms.DateInput(attrs={"type": "date"}),
         }
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.people = people
-
-    def clean_staff_no(self):
-        staff_no = self.cleaned_data["staff_no"].strip()
-        person = self.people.filter(staff_no__iexact=staff_no).first()
-        if person is None:
-            raise forms.ValidationError(_("未找到该工号的人员。"))
-        self.instance.person = person
-        return staff_no
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

@@ -4,13 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from assessment.forms import PersonRecordForm
 from assessment.uploads import validate_upload
 
 from .models import REWARD_TYPES, RewardKind, RewardRecord
 
 
-class RewardRecordForm(forms.ModelForm):
-    staff_no = forms.CharField(label=_("人员工号"), max_length=30)
+class RewardRecordForm(PersonRecordForm):
+    not_found = _("未找到该工号的人员，或您无权为其录入奖惩。")
 
     class Meta:
         model = RewardRecord
@@ -31,18 +32,6 @@ class RewardRecordForm(forms.ModelForm):
             "blocks_until": forms.DateInput(attrs={"type": "date"}),
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.people = people
-
-    def clean_staff_no(self):
-        staff_no = self.cleaned_data["staff_no"].strip()
-        person = self.people.filter(staff_no__iexact=staff_no).first()
-        if person is None:
-            raise forms.ValidationError(_("未找到该工号的人员，或您无权为其录入奖惩。"))
-        self.instance.person = person
-        return staff_no
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from assessment.models import Person
 from indicators import services
+from indicators.forms import SystemSettingsForm
 from indicators.models import AttendanceRecord, ImportBatch, NegativeRecord, QuarterScore
 
 from .helpers import attend, indicator, negative, q3, system_a
@@ -42,22 +43,7 @@ def _system_post(system, change: dict[str, str]) -> dict:
         for code, weight in change.items():
             if ind.code == code:
                 data[f"i-{n}-weight"] = weight
-    for f in (
-        "band_good",
-        "band_fairly_good",
-        "band_average",
-        "min_coverage",
-        "deduct_minor",
-        "deduct_general",
-        "deduct_serious",
-        "rating_excellent",
-        "rating_good",
-        "rating_average",
-        "rating_poor",
-        "absent_day_pct",
-        "leave_day_pct",
-        "late_pct",
-    ):
+    for f in SystemSettingsForm.Meta.fields:
         data[f"s-{f}"] = str(getattr(system, f))
     return data
 
@@ -227,6 +213,17 @@ def test_revoke_from_the_detail_page(personas, login):
     again = client.post(revoke, {"reason": "再次"}, follow=True).content.decode()
     assert "该负面信息已于" in again
     assert NegativeRecord.objects.get().revoke_reason == "录入错误"
+
+
+def test_revoke_refuses_anonymous_wrong_role_and_other_region(personas, login, client):
+    record = negative(personas)
+    revoke = reverse("indicators:negative-revoke", args=[record.pk])
+    data = {"reason": "录入错误"}
+    assert client.post(revoke, data)["Location"].startswith(reverse("login"))
+    assert login(personas.a.staff).post(revoke, data).status_code == 403  # reads, may not revoke
+    assert login(personas.a.unit_admin).post(revoke, data).status_code == 404
+    assert login(personas.b.discipline).post(revoke, data).status_code == 404
+    assert NegativeRecord.objects.get().revoked_at is None
 
 
 def test_evidence_type_checked_by_content(personas, login):
