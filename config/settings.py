@@ -133,6 +133,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Password policy (SECURITY.md): 8+ chars, 3 of 4 classes, not the username, not one of the
 # last 5, expires after 90 days.
+# Django's defaults, plus the cheaper hasher for random one-time passwords (initial and reset
+# passwords, replaced at the first login: assessment/passwords.py OneTimePasswordHasher).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "assessment.passwords.OneTimePasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "assessment.passwords.MinimumLengthValidator",

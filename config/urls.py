@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("", include("assessment.urls")),
     path("", include("assessment.work.urls")),
+    path("", include("assessment.roster.urls")),
     path("tasks/", include("assessment.keytasks.urls")),
     path("indicators/", include("indicators.urls")),
     path("reviews/", include("reviews.urls")),

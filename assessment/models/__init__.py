@@ -21,6 +21,7 @@ from .org import (
     User,
 )
 from .periods import AssessmentYear, Quarter
+from .roster import RosterImport
 from .quarterly import Opinion, QuarterGrade, QuarterlyAssessment
 from .tasks import KeyTask, KeyTaskProgress, SupervisionNote
 from .work import Attachment, Goal, GoalPlan, IndicatorCategory, WorkLog, private_storage
@@ -50,6 +51,7 @@ __all__ = [
     "Quarter",
     "Region",
     "Role",
+    "RosterImport",
     "Section",
     "SupervisionNote",
     "Unit",
