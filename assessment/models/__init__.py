@@ -21,8 +21,8 @@ from .org import (
     User,
 )
 from .periods import AssessmentYear, Quarter
-from .roster import RosterImport
 from .quarterly import Opinion, QuarterGrade, QuarterlyAssessment
+from .roster import RosterImport
 from .tasks import KeyTask, KeyTaskProgress, SupervisionNote
 from .work import Attachment, Goal, GoalPlan, IndicatorCategory, WorkLog, private_storage
 
