@@ -32,4 +32,5 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("rewards/", include("rewards.urls")),
     path("archive/", include("archive.urls")),
+    path("", include("api.urls")),
 ]

@@ -320,6 +320,7 @@ class AuditEvent(models.Model):
         ACCOUNT_DISABLED = "account_disabled", _("停用账号")
         ACCOUNTS_CREATED = "accounts_created", _("开通账号")
         PASSWORD_RESET = "password_reset", _("重置密码")
+        API_CLIENT = "api_client", _("接口客户端变更")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("事件"), max_length=30, choices=Kind)

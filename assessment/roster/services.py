@@ -69,7 +69,7 @@ def roster_preview(
     people the file does not list (for the optional deactivation) for the preview."""
     _require_roster_manager(by, region, unit)
     table = read_table(name, data)
-    checked = check_roster(table, Context(region, unit), create_sections=create_sections)
+    checked = check_table(region=region, unit=unit, table=table, create_sections=create_sections)
     listed = {r["staff_no"].lower() for r in checked.rows}
     missing = [
         [pk, no, person_name]
@@ -121,16 +121,43 @@ def roster_apply(*, batch: RosterImport, by, reason: str, deactivate_missing: bo
     if not reason:
         raise ValidationError({"reason": _("请填写导入原因（记入每个人员的修改记录）。")})
     history_reason = _("名册导入：%(reason)s") % {"reason": reason}
-    result = Applied(unchanged=sum(1 for r in batch.rows if r["action"] == "unchanged"))
-    section_ids = _create_sections(batch, by, result)
+    result = apply_rows(
+        region=batch.region, unit=batch.unit, rows=batch.rows, by=by, history_reason=history_reason
+    )
+    if deactivate_missing:
+        result.deactivated = _deactivate_missing(batch, by)
+    batch.status, batch.applied_at, batch.reason = (
+        RosterImport.Status.APPLIED,
+        timezone.now(),
+        reason,
+    )
+    batch.counts = result.__dict__
+    batch.save()
+    update_change_reason(batch, _("确认导入"))
+    return result
+
+
+def check_table(*, region: Region, unit: Unit | None, table, create_sections: bool):
+    """Check a roster table (a file's rows, or an API payload laid out as one)."""
+    return check_roster(table, Context(region, unit), create_sections=create_sections)
+
+
+def apply_rows(
+    *, region: Region, unit: Unit | None, rows: list[dict], by, history_reason: str
+) -> Applied:
+    """Create and update the people of checked rows (the caller holds the transaction). by is
+    None for an API client: history rows then carry the client in their reason."""
+    unit_id = unit.pk if unit else None
+    result = Applied(unchanged=sum(1 for r in rows if r["action"] == "unchanged"))
+    section_ids = _create_sections(region, rows, by, result)
     stored = {
         p.staff_no.lower(): p
-        for p in _scope_people(batch.region, None)
-        .filter(staff_no__in=[r["staff_no"] for r in batch.rows])
+        for p in _scope_people(region, None)
+        .filter(staff_no__in=[r["staff_no"] for r in rows])
         .select_for_update()
     }
     to_create, to_update, moved = [], [], []
-    for row in batch.rows:
+    for row in rows:
         values = _values(row, section_ids)
         person = stored.get(row["staff_no"].lower())
         if row["action"] == "create":
@@ -139,9 +166,9 @@ def roster_apply(*, batch: RosterImport, by, reason: str, deactivate_missing: bo
                     _("预览后名册人员有变化（工号 %(no)s 已存在），请重新上传。")
                     % {"no": row["staff_no"]}
                 )
-            to_create.append(Person(region=batch.region, staff_no=row["staff_no"], **values))
+            to_create.append(Person(region=region, staff_no=row["staff_no"], **values))
         elif row["action"] == "update":
-            if person is None or (batch.unit_id and person.unit_id != batch.unit_id):
+            if person is None or (unit_id and person.unit_id != unit_id):
                 raise ValidationError(_("预览后名册人员有变化，请重新上传。"))
             if "unit_id" in values and values["unit_id"] != person.unit_id and person.user_id:
                 moved.append((person.user_id, person.unit_id))
@@ -159,8 +186,7 @@ def roster_apply(*, batch: RosterImport, by, reason: str, deactivate_missing: bo
         )
     if to_update:
         fields = sorted(
-            {k for row in batch.rows if row["action"] == "update" for k in row["changed"]}
-            | {"is_active"}
+            {k for row in rows if row["action"] == "update" for k in row["changed"]} | {"is_active"}
         )
         bulk_update_with_history(
             to_update,
@@ -172,22 +198,14 @@ def roster_apply(*, batch: RosterImport, by, reason: str, deactivate_missing: bo
         )
     _end_posts_in_old_units(moved, by)
     result.created, result.updated = len(to_create), len(to_update)
-    if deactivate_missing:
-        result.deactivated = _deactivate_missing(batch, by)
-    batch.status, batch.applied_at, batch.reason = (
-        RosterImport.Status.APPLIED,
-        timezone.now(),
-        reason,
-    )
-    batch.counts = result.__dict__
-    batch.save()
-    update_change_reason(batch, _("确认导入"))
     return result
 
 
-def _create_sections(batch: RosterImport, by, result: Applied) -> dict[tuple[int, str], int]:
+def _create_sections(
+    region: Region, rows: list[dict], by, result: Applied
+) -> dict[tuple[int, str], int]:
     """The sections the file names that its unit does not have yet (asked for at upload)."""
-    wanted = {(r["fields"]["unit_id"], r["new_section"]) for r in batch.rows if "new_section" in r}
+    wanted = {(r["fields"]["unit_id"], r["new_section"]) for r in rows if "new_section" in r}
     if not wanted:
         return {}
     units = {unit_id for unit_id, _name in wanted}
@@ -198,7 +216,7 @@ def _create_sections(batch: RosterImport, by, result: Applied) -> dict[tuple[int
         )
     }
     new = [
-        Section(region_id=batch.region_id, unit_id=unit_id, name=name)
+        Section(region_id=region.pk, unit_id=unit_id, name=name)
         for unit_id, name in sorted(wanted - existing.keys())
     ]
     bulk_create_with_history(

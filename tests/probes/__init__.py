@@ -18,6 +18,7 @@ MODULES = (
     "reviews",
     "rewards",
     "archive",
+    "api",
 )
 
 PROBES: dict[str, Probe] = {}
