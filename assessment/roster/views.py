@@ -166,7 +166,11 @@ def person_password_reset(request, pk):
     if person.user is None:
         messages.error(request, _("该人员还没有账号，请先开通账号。"))
         return redirect("assessment:person-edit", pk=person.pk)
-    return _reset(request, person.user)
+    try:
+        return _reset(request, person.user)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [])) or str(exc))
+        return redirect("assessment:person-edit", pk=person.pk)
 
 
 def _reset(request, user):
