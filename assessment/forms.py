@@ -117,20 +117,48 @@ class RoleGrantForm(forms.Form):
 
 
 class PersonRecordForm(forms.ModelForm):
-    """Base of the forms that record something about a person picked by staff number (negative
-    records, rewards): `people` is the editor's reach, and a number outside it is not found."""
+    """Base of the forms that record something about a person (negative records, rewards):
+    the editor types a name or a staff number (an htmx search offers matches as they type);
+    `people` is the editor's reach, and nobody outside it is found."""
 
-    staff_no = forms.CharField(label=_("人员工号"), max_length=30)
-    not_found = _("未找到该工号的人员。")
+    staff_no = forms.CharField(
+        label=_("人员（姓名或工号）"),
+        max_length=30,
+        help_text=_("输入姓名或工号，从提示中选择；同名时请填写工号。"),
+    )
+    not_found = _("未找到该姓名或工号的人员。")
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.people = people
+        attrs = self.fields["staff_no"].widget.attrs
+        attrs.update({"list": "person-options", "autocomplete": "off"})
+        if search_url:  # the matches fill the <datalist> the form template renders
+            attrs.update(
+                {
+                    "hx-get": search_url,
+                    "hx-trigger": "input changed delay:300ms",
+                    "hx-target": "#person-options",
+                }
+            )
+        if self.instance.pk and self.instance.person_id and not self.is_bound:
+            self.initial["staff_no"] = self.instance.person.staff_no
 
     def clean_staff_no(self):
-        staff_no = self.cleaned_data["staff_no"].strip()
-        person = self.people.filter(staff_no__iexact=staff_no).first()
+        typed = self.cleaned_data["staff_no"].strip()
+        person = self.people.filter(staff_no__iexact=typed).first()
+        if person is None:
+            named = list(self.people.filter(name=typed).select_related("unit")[:6])
+            if len(named) > 1:
+                raise forms.ValidationError(
+                    _("有多位人员名为“%(name)s”：%(who)s。请填写工号。")
+                    % {
+                        "name": typed,
+                        "who": "、".join(f"{p.staff_no}（{p.unit.name}）" for p in named),
+                    }
+                )
+            person = named[0] if named else None
         if person is None:
             raise forms.ValidationError(self.not_found)
         self.instance.person = person
-        return staff_no
+        return person.staff_no

@@ -92,3 +92,16 @@ def audit_events(user):
     if not scope.has(Role.AUDIT_ADMIN):
         return AuditEvent.objects.none()
     return AuditEvent.objects.select_related("user", "region")
+
+
+PERSON_SEARCH_LIMIT = 20
+
+
+def person_search(people, query: str) -> list[Person]:
+    """Up to PERSON_SEARCH_LIMIT people of an already-scoped queryset whose name contains the
+    query or whose staff number starts with it, in one query."""
+    query = query.replace("\x00", "").strip()
+    if not query:
+        return []
+    matches = people.filter(Q(name__contains=query) | Q(staff_no__istartswith=query))
+    return list(matches.select_related("unit").order_by("name", "staff_no")[:PERSON_SEARCH_LIMIT])

@@ -205,3 +205,14 @@ def lockouts(request):
         return redirect("assessment:lockouts")
     active = Lockout.objects.filter(until__gt=timezone.now()).order_by("-until")
     return render(request, "assessment/lockouts.html", {"lockouts": active})
+
+
+def person_options(request, people):
+    """The <option>s of a person picker's <datalist> (PersonRecordForm): the people of `people`
+    (the caller's reach) matching what was typed. The caller checks the right to pick."""
+    query = request.GET.get("staff_no", "")[:30]
+    return render(
+        request,
+        "assessment/_person_options.html",
+        {"people": selectors.person_search(people, query)},
+    )
