@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import lockout
-from .models import SECTION_ROLES, UNIT_ROLES, Person, Role, Section, User
+from .models import SECTION_ROLES, UNIT_ROLES, AuditEvent, Person, Role, Section, User
 
 LOGIN_ERROR = _("用户名或密码不正确，或账号已被暂时锁定。")
 
@@ -114,6 +114,34 @@ class RoleGrantForm(forms.Form):
     @property
     def user(self) -> User:
         return self.cleaned_data["person"].user
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log: time range, account, kind, address, free-text search."""
+
+    start = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    username = forms.CharField(label=_("账号"), max_length=150, required=False)
+    kind = forms.ChoiceField(label=_("事件"), required=False)
+    ip = forms.CharField(label=_("IP 地址"), max_length=45, required=False)
+    q = forms.CharField(label=_("搜索"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部事件")), *AuditEvent.Kind.choices]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("username", "ip", "q"):
+            data[name] = (data.get(name) or "").replace("\x00", "").strip()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("截止日期不能早于起始日期。"))
+        return data
 
 
 class PersonRecordForm(forms.ModelForm):

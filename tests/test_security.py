@@ -261,7 +261,7 @@ def test_security_admin_can_lift_a_lock(client, login, personas):
     lock = Lockout.objects.get(key="user:a_staff")
     login(personas.security_admin)
     page = client.get("/security/lockouts/")
-    assert "user:a_staff" in page.content.decode()
+    assert "账号 a_staff" in page.content.decode()
     client.post("/security/lockouts/", {"pk": lock.pk})
     client.post("/logout/")
     assert Lockout.objects.filter(key="ip:10.0.0.1", until__gt=timezone.now()).exists()
