@@ -488,8 +488,11 @@ def test_csp_carries_a_fresh_nonce_that_the_page_uses(client):
     assert nonces[0] != nonces[1]
 
 
-def test_fresh_database_has_no_accounts():
-    assert User.objects.count() == 0  # no guardian AnonymousUser, no default admin
+def test_fresh_database_has_no_accounts(personas):
+    from tests.personas import persona_users
+
+    # no guardian AnonymousUser, no default admin: only the accounts the tests built
+    assert not User.objects.exclude(pk__in=[u.pk for u in persona_users(personas)]).exists()
 
 
 def test_security_admin_lifting_a_lock_is_audited(client, personas):
