@@ -80,3 +80,20 @@ def test_more_menu_reaches_a_page_and_admins_fit_too(page, personas, live_server
         assert not _small(page.evaluate(TAP_SIZES)), user.username
         page.get_by_role("button", name="退出").click()
         page.wait_for_url(re.compile(r"/login/$"))
+
+
+def test_queue_checkboxes_and_actions_are_tappable_on_a_phone(page, personas, live_server):
+    from tests.work.helpers import file_log
+
+    file_log(personas.a.people["staff"], content="起草季度工作总结")
+    log_in(page, personas.a.chief.username)
+    page.wait_for_url(f"{live_server.url}/")
+    page.locator(".nav-main").get_by_role("link", name="纪实审核", exact=True).click()
+    page.wait_for_url(re.compile(r"/logs/review/"))
+    assert horizontal_overflow(page) <= 0
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('main input[type=checkbox], main .btn')]
+             .filter(e => e.checkVisibility())
+             .map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"""
+    )
+    assert boxes and all(w >= MIN_TAP and h >= MIN_TAP for w, h in boxes), boxes
