@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+if DEBUG and not env_bool("DJANGO_DEBUG_404", False):
+    # the demo (make run) shows the Chinese 404 page, not Django's technical one
+    MIDDLEWARE.append("assessment.middleware.FriendlyNotFoundMiddleware")
 if not DEBUG:
     # Serves the collected static files under gunicorn: no separate web server is needed.
     # (runserver serves them itself in development.)
