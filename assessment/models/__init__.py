@@ -1,6 +1,7 @@
 """assessment models, split by sub-domain: org (tree, people, roles, audit), periods,
 tasks (key tasks), work (goals, work logs, attachments)."""
 
+from .calendar import CalendarDay
 from .org import (
     REGION_ROLES,
     SECTION_ROLES,
@@ -31,6 +32,7 @@ __all__ = [
     "SEPARATED_ADMIN_ROLES",
     "UNIT_ROLES",
     "AssessmentYear",
+    "CalendarDay",
     "Opinion",
     "QuarterGrade",
     "QuarterlyAssessment",
