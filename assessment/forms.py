@@ -49,9 +49,12 @@ class PersonForm(forms.ModelForm):
             "position",
             "in_post_since",
             "work_in_charge",
+            "hire_date",
+            "is_leadership_member",
         ]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "hire_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "in_post_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
