@@ -70,3 +70,14 @@ def test_annual_sheets_constant_queries(personas, django_assert_max_num_queries)
     with django_assert_max_num_queries(8):
         built = sheets.build_annual(a.region, 2026, people)
     assert len(built) == len(people)
+
+
+def test_archive_shows_the_annual_result(client, personas):
+    from django.urls import reverse
+
+    a = personas.a
+    open_year(a)
+    decided(a, "staff", "competent")
+    client.force_login(a.staff)
+    page = client.get(reverse("archive:mine"), follow=True).content.decode()
+    assert "2026 年度考核：称职" in page
