@@ -12,10 +12,9 @@ unit with every record proposed: p50/p95 latency and the query count.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
-from bench_quarter import seed  # also sets the production settings environment
+from bench_quarter import seed, time_page  # also sets the production settings environment
 
 
 def time_open(year: int) -> list[tuple[str, float, int]]:
@@ -31,7 +30,6 @@ def time_open(year: int) -> list[tuple[str, float, int]]:
 
 
 def decide_screen(requests: int) -> tuple[float, float, int, int]:
-    from django.db import connection
     from django.test import Client
 
     from assessment.models import AnnualAssessment, Membership, Role
@@ -47,24 +45,7 @@ def decide_screen(requests: int) -> tuple[float, float, int, int]:
     )
     client = Client()
     client.force_login(m.user)
-    url = f"/reviews/annual/units/{m.unit_id}/2026/decide/"
-    executed = []
-
-    def counter(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    n_rows = response.content.decode().count('name="grade-')
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(executed), n_rows
+    return time_page(client, f"/reviews/annual/units/{m.unit_id}/2026/decide/", requests)
 
 
 def main() -> None:
