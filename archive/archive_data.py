@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.models import GoalPlan, Person, QuarterlyAssessment, WorkLog
+from assessment.models import AnnualAssessment, GoalPlan, Person, QuarterlyAssessment, WorkLog
 from indicators.models import NegativeRecord, QuarterScore
 from reviews.models import Appeal
 from rewards.models import RewardRecord
@@ -108,6 +108,18 @@ def archive_context(person: Person) -> dict:
     )
 
     years: dict[int, dict] = {}
+    for aa in (
+        AnnualAssessment.objects.filter(person=person)
+        .select_related("year")
+        .prefetch_related("contests")
+    ):
+        years[aa.year.year] = {
+            "grades": ["", "", "", ""],
+            "good": 0,
+            "record": aa,
+            "result": aa.result_label if aa.decided_at else "",
+            "contests": [c.get_stage_display() for c in aa.contests.all()],
+        }
     for qa in assessments:
         y = years.setdefault(qa.quarter.year.year, {"grades": ["", "", "", ""], "good": 0})
         y["grades"][qa.quarter.number - 1] = qa.get_grade_display() if qa.grade else ""
@@ -119,6 +131,11 @@ def archive_context(person: Person) -> dict:
         if qa.grade and qa.decided_at:
             text = f"{qa.quarter.code} 季度考核等次：{qa.get_grade_display()}"
             events.append(Event(timezone.localtime(qa.decided_at).date(), "grade", text))
+    for y in years.values():
+        aa = y.get("record")
+        if aa is not None and aa.notice_date:
+            text = f"{aa.year.year} 年度考核：{aa.result_label}"
+            events.append(Event(aa.notice_date, "grade", text))
     for plan in plans:
         events.append(Event(date(plan.year, 1, 1), "goal", f"{plan.year} 年度目标"))
     for r in rewards:
@@ -145,5 +162,7 @@ def archive_context(person: Person) -> dict:
         "timeline": sorted(timeline.items(), reverse=True),
         "chart": grade_chart(assessments),
         "not_yet": NOT_YET,
-        "sheet_years": sorted({qa.quarter.year.year for qa in assessments}, reverse=True),
+        "sheet_years": sorted(
+            {qa.quarter.year.year for qa in assessments} | set(years), reverse=True
+        ),
     }

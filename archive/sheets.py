@@ -105,7 +105,7 @@ QUARTERLY_LABELS = [
 ]
 ATTENDANCE_PARTS = ["旷工天数", "请假天数", "迟到早退次数"]
 
-ANNUAL_LABELS = [
+ANNUAL_LABELS = [  # version "2020+" (the default; DOMAIN.md "Registration sheets")
     "姓名",
     "性别",
     "出生年月",
@@ -116,14 +116,17 @@ ANNUAL_LABELS = [
     "任现职务（职级）时间",
     "从事或分管工作",
     "个人总结",
+    "参加脱产培训情况",
     "平时考核情况",
     "主管领导评语和考核等次建议",
     "机关负责人或考核委员会意见（考核等次）",
     "本人意见",
-    "未确定等次或不参加考核情况说明",
-    "复核（申诉）情况",
+    "需要说明的情况",
     "备注",
 ]
+ANNUAL_LABELS_PRE2020 = [
+    label for label in ANNUAL_LABELS if label not in ("参加脱产培训情况", "需要说明的情况")
+][:-1] + ["未确定等次或不参加考核情况说明", "复核（申诉）情况", "备注"]
 
 
 # -- formatting ------------------------------------------------------------------------------
@@ -310,8 +313,12 @@ def _quarterly_sheet(person, quarter, qa, actions, attendance, rewards, negative
 
 
 def build_annual(region: Region, year: int, people) -> list[AnnualSheet]:
-    """Sheets of many people for one year from the data that exists today: the four quarterly
-    grades; the year-end fields stay pending until the annual appraisal exists."""
+    """Sheets of many people for one year: the four quarterly grades and, once the year-end
+    appraisal has a record, its fields (summary, training, 评语 and proposal, decision,
+    本人意见, coded outcome, 复核/申诉); without one they stay pending. The layout follows the
+    year's sheet version (AssessmentYear.annual_sheet_version). A fixed number of queries."""
+    from assessment.models import AnnualAssessment, AnnualContest, AssessmentYear
+
     people = list(people)
     ids = [p.pk for p in people]
     grades: dict[int, dict[int, QuarterlyAssessment]] = defaultdict(dict)
@@ -322,13 +329,39 @@ def build_annual(region: Region, year: int, people) -> list[AnnualSheet]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     rewards = _group(RewardRecord.objects.filter(person_id__in=ids, date__range=(start, end)))
     negatives = _group(NegativeRecord.objects.filter(person_id__in=ids).in_force_during(start, end))
+    annual = {
+        aa.person_id: aa
+        for aa in AnnualAssessment.objects.filter(
+            region=region, year__year=year, person_id__in=ids
+        ).select_related("decided_by__person")
+    }
+    contests: dict[int, list] = defaultdict(list)
+    for contest in AnnualContest.objects.filter(
+        assessment_id__in=[aa.pk for aa in annual.values()]
+    ).select_related("assessment"):
+        contests[contest.assessment.person_id].append(contest)
+    version = (
+        AssessmentYear.objects.filter(region=region, year=year)
+        .values_list("annual_sheet_version", flat=True)
+        .first()
+        or "2020"
+    )
     return [
-        _annual_sheet(p, year, grades.get(p.pk, {}), rewards.get(p.pk, []), negatives.get(p.pk, []))
+        _annual_sheet(
+            p,
+            year,
+            grades.get(p.pk, {}),
+            rewards.get(p.pk, []),
+            negatives.get(p.pk, []),
+            annual.get(p.pk),
+            contests.get(p.pk, []),
+            version,
+        )
         for p in people
     ]
 
 
-def _annual_sheet(person, year, quarters, rewards, negatives):
+def _annual_sheet(person, year, quarters, rewards, negatives, aa, contests, version):
     quarter_grades = []
     for n in range(1, 5):
         qa = quarters.get(n)
@@ -337,30 +370,85 @@ def _annual_sheet(person, year, quarters, rewards, negatives):
         f"第{QUARTER_NAMES[n]}季度 {g or '—'}" for n, g in enumerate(quarter_grades, start=1)
     )
     remark = _reward_lines(rewards, negatives)
-    fields = [
-        SheetField("姓名", person.name, required=True),
-        SheetField("性别", person.get_gender_display(), required=True),
-        SheetField("出生年月", _ym(person.birth_date), required=True),
-        SheetField("民族", person.ethnicity, required=True),
-        SheetField("政治面貌", person.political_status, required=True),
-        SheetField("学历", person.education, required=True),
-        SheetField("单位及职务（职级）", person.unit_and_position, required=True),
-        SheetField("任现职务（职级）时间", _ym(person.in_post_since), required=True),
-        SheetField("从事或分管工作", person.work_in_charge, required=True),
-        SheetField("个人总结", "", pending=True),
-        SheetField(
+    pending = aa is None
+    decided = bool(aa and aa.decided_at)
+    counts = {
+        value: sum(1 for qa in quarters.values() if qa.grade == value)
+        for value in ("good", "fairly_good", "average", "poor")
+    }
+    contest_text = "；".join(
+        f"{c.get_stage_display()}（{c.filed_on:%Y-%m-%d} 提出）：{c.get_status_display()}"
+        + (f"，{c.get_new_grade_display()}" if c.new_grade and c.status == "changed" else "")
+        + (f"（{c.decided_on:%Y-%m-%d}）" if c.decided_on else "")
+        for c in contests
+    )
+    explain = aa.outcome_reason if aa and aa.outcome_code else ""
+    if aa and aa.outcome_code:
+        explain = f"{aa.get_outcome_code_display()}：{aa.outcome_reason}"
+    notes = (
+        f"{year}年度平时考核情况：“好” {counts['good']} 次，“较好” {counts['fairly_good']} 次，"
+        f"“一般” {counts['average']} 次，“较差” {counts['poor']} 次"
+    )
+    notes = "；".join(x for x in (notes, explain, contest_text) if x)
+    proposal = ""
+    if aa and (aa.leader_comment or aa.proposed_grade):
+        proposal = aa.leader_comment + (
+            f"\n建议等次：{aa.get_proposed_grade_display()}" if aa.proposed_grade else ""
+        )
+    decision = ""
+    if decided:
+        decision = f"{aa.get_deciding_body_display()}审定：{aa.result_label}"
+        if aa.committee_members:
+            decision += f"（委员会成员：{aa.committee_members}）"
+        if aa.decision_comment:
+            decision += f"。{aa.decision_comment}"
+    opinion = ""
+    if aa and aa.opinion:
+        opinion = aa.get_opinion_display() + (f"：{aa.opinion_reason}" if aa.opinion_reason else "")
+    values = {
+        "姓名": SheetField("姓名", person.name, required=True),
+        "性别": SheetField("性别", person.get_gender_display(), required=True),
+        "出生年月": SheetField("出生年月", _ym(person.birth_date), required=True),
+        "民族": SheetField("民族", person.ethnicity, required=True),
+        "政治面貌": SheetField("政治面貌", person.political_status, required=True),
+        "学历": SheetField("学历", person.education, required=True),
+        "单位及职务（职级）": SheetField(
+            "单位及职务（职级）", person.unit_and_position, required=True
+        ),
+        "任现职务（职级）时间": SheetField(
+            "任现职务（职级）时间", _ym(person.in_post_since), required=True
+        ),
+        "从事或分管工作": SheetField("从事或分管工作", person.work_in_charge, required=True),
+        "个人总结": SheetField("个人总结", aa.summary if aa else "", pending=pending),
+        "参加脱产培训情况": SheetField(
+            "参加脱产培训情况", aa.training if aa else "", pending=pending
+        ),
+        "平时考核情况": SheetField(
             "平时考核情况",
             routine if any(quarter_grades) else "",
             required=True,
             parts=[(f"第{QUARTER_NAMES[n]}季度", g) for n, g in enumerate(quarter_grades, 1)],
         ),
-        SheetField("主管领导评语和考核等次建议", "", pending=True),
-        SheetField("机关负责人或考核委员会意见（考核等次）", "", pending=True),
-        SheetField("本人意见", "", pending=True),
-        SheetField("未确定等次或不参加考核情况说明", "", pending=True),
-        SheetField("复核（申诉）情况", "", pending=True),
-        SheetField("备注", "" if remark == "无" else f"奖惩情况：{remark}"),
-    ]
+        "主管领导评语和考核等次建议": SheetField(
+            "主管领导评语和考核等次建议", proposal, pending=pending
+        ),
+        "机关负责人或考核委员会意见（考核等次）": SheetField(
+            "机关负责人或考核委员会意见（考核等次）",
+            decision,
+            pending=pending,
+            date=_day(aa.notice_date) if decided else "",
+        ),
+        "本人意见": SheetField(
+            "本人意见", opinion, pending=pending, date=_day(aa.opinion_at) if opinion else ""
+        ),
+        "需要说明的情况": SheetField("需要说明的情况", notes),
+        "未确定等次或不参加考核情况说明": SheetField(
+            "未确定等次或不参加考核情况说明", explain, pending=pending
+        ),
+        "复核（申诉）情况": SheetField("复核（申诉）情况", contest_text, pending=pending),
+        "备注": SheetField("备注", "" if remark == "无" else f"奖惩情况：{remark}"),
+    }
+    labels = ANNUAL_LABELS_PRE2020 if version == "pre2020" else ANNUAL_LABELS
     return AnnualSheet(
         person_id=person.pk,
         staff_no=person.staff_no,
@@ -368,9 +456,9 @@ def _annual_sheet(person, year, quarters, rewards, negatives):
         unit_name=person.unit.name,
         period_code=str(year),
         period_label=f"{year}年度",
-        grade="",
+        grade=aa.result_label if decided else "",
         quarter_grades=quarter_grades,
-        fields=fields,
+        fields=[values[label] for label in labels],
     )
 
 

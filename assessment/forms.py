@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import lockout
-from .models import SECTION_ROLES, UNIT_ROLES, AuditEvent, Person, Role, Section, User
+from .models import SECTION_ROLES, UNIT_ROLES, AuditEvent, CalendarDay, Person, Role, Section, User
 
 LOGIN_ERROR = _("用户名或密码不正确，或账号已被暂时锁定。")
 
@@ -49,9 +49,12 @@ class PersonForm(forms.ModelForm):
             "position",
             "in_post_since",
             "work_in_charge",
+            "hire_date",
+            "is_leadership_member",
         ]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "hire_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "in_post_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
@@ -190,3 +193,23 @@ class PersonRecordForm(forms.ModelForm):
             raise forms.ValidationError(self.not_found)
         self.instance.person = person
         return person.staff_no
+
+
+class CalendarDayForm(forms.Form):
+    """A region's correction of one day of the working-day calendar."""
+
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("设为"), choices=CalendarDay.Kind.choices)
+    name = forms.CharField(label=_("说明"), max_length=60)
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day.year != self.year:
+            raise ValidationError(
+                _("日期须在 %(y)s 年内（当前编辑 %(y)s 年日历）。") % {"y": self.year}
+            )
+        return day

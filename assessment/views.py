@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,15 @@ from . import selectors, services
 from .audit import audit
 from .audit_display import attach_details, lock_key_kind, lock_key_words
 from .formerrors import add_service_errors
-from .forms import AuditFilterForm, LoginForm, PersonForm, RoleGrantForm, SectionForm
-from .models import AuditEvent, Lockout, Role
+from .forms import (
+    AuditFilterForm,
+    CalendarDayForm,
+    LoginForm,
+    PersonForm,
+    RoleGrantForm,
+    SectionForm,
+)
+from .models import AuditEvent, CalendarDay, Lockout, Role
 from .tenancy import get_or_404, scope_for
 from .work import selectors as work_selectors
 
@@ -229,3 +237,62 @@ def person_options(request, people):
         "assessment/_person_options.html",
         {"people": selectors.person_search(people, query)},
     )
+
+
+# -- working-day calendar (district admin) ---------------------------------------------------
+
+
+def _calendar_regions(user) -> set[int]:
+    return scope_for(user).regions_with(Role.DISTRICT_ADMIN)
+
+
+@login_required
+def calendar_home(request):
+    regions = _calendar_regions(request.user)
+    if not regions:
+        raise PermissionDenied
+    return redirect("assessment:calendar", region_pk=min(regions), year=timezone.localdate().year)
+
+
+@login_required
+def calendar_year(request, region_pk: int, year: int):
+    from .calendar import calendar_day_set, year_days
+
+    if region_pk not in _calendar_regions(request.user) or not 2000 <= year <= 2100:
+        raise Http404
+    region_id = region_pk
+    form = CalendarDayForm(request.POST or None, year=year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            calendar_day_set(
+                region_id=region_id,
+                by=request.user,
+                day=data["date"],
+                kind=data["kind"],
+                name=data["name"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("工作日历已调整。"))
+            return redirect("assessment:calendar", region_pk=region_id, year=year)
+    return render(
+        request,
+        "assessment/calendar.html",
+        {"year": year, "region_pk": region_id, "days": year_days(region_id, year), "form": form},
+    )
+
+
+@login_required
+@require_POST
+def calendar_day_remove(request, pk):
+    from .calendar import calendar_day_remove as remove
+
+    row = get_or_404(
+        CalendarDay.objects.filter(region_id__in=_calendar_regions(request.user)),
+        pk=pk,
+    )
+    remove(row=row, by=request.user)
+    messages.success(request, _("已恢复全国统一安排。"))
+    return redirect("assessment:calendar", region_pk=row.region_id, year=row.date.year)

@@ -289,6 +289,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reviews.tasks.send_review_reminders",
         "schedule": 6 * 3600.0,
     },
+    # year-end appraisal (reviews/annual): opens the year in December, idempotent
+    "reviews-open-due-years": {"task": "reviews.tasks.open_due_years", "schedule": 6 * 3600.0},
 }
 
 LOGGING = {

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from assessment.calendar import WorkingCalendar
 from assessment.chain import reviewer_chains
 from assessment.models import Membership, Person, Role
 from assessment.periods import quarter_for
@@ -30,7 +31,6 @@ from .models import (
 from .services import indicator_systems_ensure, quarter_scores_recompute
 
 YEAR = 2026
-HOLIDAYS = {date(2026, 10, d) for d in range(1, 8)} | {date(2026, 9, 25)}
 STATUS_WEIGHTS = (
     (AttendanceStatus.PRESENT, 955),
     (AttendanceStatus.LEAVE, 28),
@@ -53,13 +53,8 @@ NEGATIVE_SAMPLES = (
 )
 
 
-def working_days(start: date, end: date) -> list[date]:
-    days, day = [], start
-    while day <= end:
-        if day.weekday() < 5 and day not in HOLIDAYS:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
+def working_days(start: date, end: date, region_id: int | None = None) -> list[date]:
+    return WorkingCalendar(region_id).between(start, end)
 
 
 @transaction.atomic
@@ -71,7 +66,7 @@ def seed_region(region, rng: random.Random) -> None:
     if not people:
         return
     recorder = _recorder(region, people)
-    _attendance(region, people, working_days(q3.start, today), rng)
+    _attendance(region, people, working_days(q3.start, today, region.pk), rng)
     _negatives(region, people, recorder, q3.start, today, rng)
     _ratings(region, people, q3, rng)
     quarter_scores_recompute(quarter=q3, reason="演示数据")

@@ -173,6 +173,7 @@ class NegativeRecordForm(PersonRecordForm):
             "severity",
             "date",
             "in_force_until",
+            "under_investigation",
             "document_no",
             "description",
             "evidence",

@@ -369,6 +369,11 @@ class NegativeRecord(models.Model):
         blank=True,
         help_text=_("严重（处分）记录在影响期内各季度不得评为“好”；留空则只影响发生当季。"),
     )
+    under_investigation = models.BooleanField(
+        _("立案审查调查中"),
+        default=False,
+        help_text=_("涉嫌违纪违法被立案审查调查、尚未结案：年度考核不定等次（5B）。"),
+    )
     document_no = models.CharField(_("文号"), max_length=100, blank=True)
     description = models.TextField(_("事由"), blank=True)
     evidence = models.FileField(

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from assessment.calendar import add_working_days
 from assessment.chain import reviewer_chains
 from assessment.models import (
     Membership,
@@ -32,7 +33,6 @@ from .engine import REGION_LEVEL
 from .models import Decision, ReviewAction, ReviewState
 from .opening import _ensure_unit_quarters
 from .rules import blocked_people, good_places
-from .services import add_working_days
 
 YEAR = 2026
 DEMO_UNIT = "区财政局"
@@ -175,7 +175,7 @@ def _decide_q3(region, quarter, people, chains, admin, rng, trail, ct) -> None:
     submitted = _at(date(YEAR, 10, 9), 9)
     decided_day = date(YEAR, 10, 9)
     start = date(YEAR, 10, 12)
-    end = add_working_days(start, quarter.year.publicity_working_days)
+    end = add_working_days(region.pk, start, quarter.year.publicity_working_days)
     for qa in records:
         chain = chains[qa.person_id]
         grade = grades[qa.person_id]

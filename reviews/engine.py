@@ -38,6 +38,9 @@ class Flow:
 
     first_level_only: bool = False
     final_state: str = ReviewState.APPROVED
+    # only the chain's levels up to this one (the annual proposal: levels 1–2, the 主管领导);
+    # when none is left, the first level above the person
+    max_level: int | None = None
 
 
 def _locked(obj):
@@ -72,6 +75,8 @@ def _chain_for(person, flow: Flow) -> list[list[int | None]]:
     steps = [[s.level, s.user_id] for s in reviewer_chain(person)]
     if flow.first_level_only:
         steps = steps[:1]
+    elif flow.max_level is not None:
+        steps = [s for s in steps if s[0] <= flow.max_level] or steps[:1]
     if not steps and not flow.first_level_only:
         steps = [[REGION_LEVEL, None]]  # any district admin of the region decides
     return steps

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.calendar import WorkingCalendar
 from assessment.models import Membership, QuarterlyAssessment, Role
 
 from .models import Reminder, ReviewState
-from .services import add_working_days
 
 
 def _send(reminders: list[Reminder]) -> int:
@@ -71,10 +71,12 @@ def overdue_review_reminders(*, today: date | None = None) -> int:
     )
     out: list[Reminder] = []
     admins: dict[int, list[int]] = {}
+    calendars: dict[int, WorkingCalendar] = {}
     for qa in rows:
+        cal = calendars.setdefault(qa.region_id, WorkingCalendar(qa.region_id))
         days = qa.quarter.year.review_working_days
         arrived = timezone.localtime(qa.pending_since).date()
-        deadline = add_working_days(arrived, days)
+        deadline = cal.add(arrived, days)
         if today <= deadline:
             continue
         link = f"/reviews/q/{qa.pk}/"
@@ -89,7 +91,7 @@ def overdue_review_reminders(*, today: date | None = None) -> int:
                     key=f"qa-overdue:{qa.pk}:{qa.pending_level}:{arrived}",
                 )
             )
-        if today > add_working_days(deadline, days):  # overdue twice over: escalate
+        if today > cal.add(deadline, days):  # overdue twice over: escalate
             if qa.unit_id not in admins:
                 admins[qa.unit_id] = list(
                     Membership.objects.current(today)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history, update_change_reason
 
+from assessment.calendar import add_working_days
 from assessment.models import (
     Opinion,
     QuarterGrade,
@@ -32,15 +33,6 @@ from .rules import quota_refusal, quota_use, sanction_blocks_good
 QUARTER_FLOW = engine.Flow()
 MENTORING_GRADES = (QuarterGrade.AVERAGE, QuarterGrade.POOR)
 RESULT_STATES = (ReviewState.PUBLICISED, ReviewState.CONFIRMED, ReviewState.APPEALED)
-
-
-def add_working_days(day: date, n: int) -> date:
-    """The date n working days (Mon–Fri) after `day`."""
-    while n > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 @dataclass
@@ -238,7 +230,7 @@ def unit_publish(*, unit, quarter, by, today: date | None = None) -> int:
         raise PermissionDenied(_("只有主要领导或单位考核管理员可以发布公示。"))
     today = today or timezone.localdate()
     year = type(quarter).objects.select_related("year").get(pk=quarter.pk).year
-    end = add_working_days(today, year.publicity_working_days)
+    end = add_working_days(unit.region_id, today, year.publicity_working_days)
     decided = list(
         QuarterlyAssessment.objects.filter(
             unit=unit, quarter=quarter, status=ReviewState.DECIDED

@@ -43,3 +43,16 @@ def send_review_reminders() -> int:
     from .reminders import overdue_review_reminders, summary_reminders
 
     return overdue_review_reminders() + summary_reminders()
+
+
+@shared_task(acks_late=True, **RETRY)
+def open_due_years() -> int:
+    """Daily in December: open (or re-sync) the year-end appraisal of every region."""
+    from django.utils import timezone
+
+    from .annual.opening import year_open, years_due
+
+    created = 0
+    for region, year in years_due(timezone.localdate()):
+        created += year_open(region=region, year=year).created
+    return created

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .annual import views as annual
 
 app_name = "reviews"
 
@@ -21,4 +22,24 @@ urlpatterns = [
     path("quarters/", views.quarter_admin, name="quarter-admin"),
     path("quarters/open/", views.quarter_open_now, name="quarter-open"),
     path("reminders/<int:pk>/read/", views.reminder_read, name="reminder-read"),
+    # year-end appraisal (reviews/annual)
+    path("annual/mine/", annual.mine, name="annual-mine"),
+    path("annual/a/<int:pk>/", annual.detail, name="annual-detail"),
+    path("annual/a/<int:pk>/summary/", annual.summary, name="annual-summary"),
+    path("annual/a/<int:pk>/review/", annual.review, name="annual-review"),
+    path("annual/a/<int:pk>/override/", annual.override, name="annual-override"),
+    path("annual/a/<int:pk>/opinion/", annual.opinion, name="annual-opinion"),
+    path("annual/a/<int:pk>/contest/", annual.contest, name="annual-contest"),
+    path("annual/a/<int:pk>/notice/", annual.notice, name="annual-notice"),
+    path("annual/units/<int:unit_pk>/<int:year>/decide/", annual.decide, name="annual-decide"),
+    path("annual/units/rates/<int:pk>/", annual.unit_rate, name="annual-rate"),
+    path("annual/regions/<int:region_pk>/<int:year>/", annual.year_admin, name="annual-year"),
+    path("annual/regions/<int:region_pk>/<int:year>/open/", annual.open_year, name="annual-open"),
+    path(
+        "annual/regions/<int:region_pk>/<int:year>/leadership/",
+        annual.leadership,
+        name="annual-leadership",
+    ),
+    path("annual/contests/", annual.contest_list, name="annual-contests"),
+    path("annual/contests/<int:pk>/", annual.contest_detail, name="annual-contest-detail"),
 ]

@@ -137,3 +137,19 @@ def test_if_empty_exits_quietly_without_writing(seeded):
     call_command(*ARGS, "--if-empty", stdout=out)  # no SystemExit: status 0
     assert "未写入演示数据" in out.getvalue()
     assert counts() == before
+
+
+def test_demo_has_a_closed_2025_and_2026_at_every_stage(seeded):
+    from assessment.models import AnnualAssessment, AnnualContest
+
+    closed = AnnualAssessment.objects.filter(year__year=2025)
+    assert closed.exists() and not closed.exclude(status="confirmed").exists()
+    assert closed.filter(grade="excellent").exists()
+    unit = Person.objects.get(user__username="staff").unit_id
+    demo = AnnualAssessment.objects.filter(year__year=2026, unit_id=unit)
+    states = set(demo.values_list("status", flat=True))
+    assert {"draft", "in_review", "approved", "decided"} <= states
+    assert AnnualContest.objects.filter(assessment__year__year=2026).exists()
+    staff = demo.get(person__user__username="staff")
+    assert staff.status == "draft"  # the demo staff member walks their own year
+    assert AnnualAssessment.objects.filter(year__year=2026, is_leadership_member=True).exists()

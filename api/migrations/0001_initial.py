@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('assessment', '0010_alter_auditevent_kind'),
+        ('assessment', '0012_alter_auditevent_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -64,6 +64,7 @@ DEMO_HOOKS = (
     "reviews.demo",
     "rewards.demo",
     "archive.demo",
+    "reviews.annual.demo",  # after rewards.demo: sanctions propose coded outcomes
 )
 
 

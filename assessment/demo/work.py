@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from reviews.models import Decision, ReviewAction, ReviewState
 
+from ..calendar import WorkingCalendar
 from ..chain import reviewer_chains
 from ..models import Goal, GoalPlan, KeyTask, Person, User, WorkLog
 from ..periods import quarter_bounds, quarter_number
@@ -43,14 +44,6 @@ OBJECTS = (
 def _content(rng: random.Random) -> str:
     count = rng.randint(1, 6)
     return f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}，共{count}项，已按要求完成并报送。"
-
-
-def _working_days(start: date, end: date) -> list[date]:
-    return [
-        start + timedelta(days=i)
-        for i in range((end - start).days + 1)
-        if (start + timedelta(days=i)).weekday() < 5
-    ]
 
 
 def seed_region(region, rng: random.Random) -> None:
@@ -105,7 +98,7 @@ def _seed_goals(region, people, chains, year, rng) -> None:
 
 def _seed_logs(region, people, chains, today, rng) -> None:
     start, _end = quarter_bounds(today.year, quarter_number(today))
-    days = _working_days(start, today)
+    days = WorkingCalendar(region.pk).between(start, today)
     recent = today - timedelta(days=7)
     logs = []
     for person in people:

@@ -1,6 +1,15 @@
 """assessment models, split by sub-domain: org (tree, people, roles, audit), periods,
 tasks (key tasks), work (goals, work logs, attachments)."""
 
+from .annual import (
+    AnnualAssessment,
+    AnnualContest,
+    AnnualGrade,
+    DecidingBody,
+    OutcomeCode,
+    UnitYear,
+)
+from .calendar import CalendarDay
 from .org import (
     REGION_ROLES,
     SECTION_ROLES,
@@ -31,7 +40,14 @@ __all__ = [
     "SECTION_ROLES",
     "SEPARATED_ADMIN_ROLES",
     "UNIT_ROLES",
+    "AnnualAssessment",
+    "AnnualContest",
+    "AnnualGrade",
     "AssessmentYear",
+    "DecidingBody",
+    "OutcomeCode",
+    "UnitYear",
+    "CalendarDay",
     "Opinion",
     "QuarterGrade",
     "QuarterlyAssessment",

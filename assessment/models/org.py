@@ -194,6 +194,17 @@ class Person(models.Model):
     position = models.CharField(_("职务（职级）"), max_length=60, blank=True)
     in_post_since = models.DateField(_("任现职务（职级）时间"), null=True, blank=True)
     work_in_charge = models.CharField(_("从事或分管工作"), max_length=200, blank=True)
+    hire_date = models.DateField(
+        _("录用（入职）日期"),
+        null=True,
+        blank=True,
+        help_text=_("新录用人员试用期一年，期内年度考核不定等次（5A）。"),
+    )
+    is_leadership_member = models.BooleanField(
+        _("领导班子成员"),
+        default=False,
+        help_text=_("单位主要领导和班子副职：年度考核等次由区委组织部（主管机关）确定。"),
+    )
     is_active = models.BooleanField(_("在职"), default=True)
     history = HistoricalRecords()
 

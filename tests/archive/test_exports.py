@@ -257,7 +257,7 @@ def test_management_command_writes_list_and_pdfs(graded, tmp_path):
         "export_sheets", kind="list", period="2026", unit="a-u1", format="xlsx", output=str(out)
     )
     header = [c.value for c in load_workbook(out)["清单"][2]]
-    assert "第三季度" in header and "复核（申诉）情况" in header
+    assert "第三季度" in header and "需要说明的情况" in header
 
 
 def test_person_sheet_download(graded, login):

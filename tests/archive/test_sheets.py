@@ -114,8 +114,11 @@ def test_annual_sheet_uses_quarter_grades_and_leaves_year_end_pending(staff, per
     annual = sheets.build_annual(personas.a.region, 2026, [staff])[0]
     assert [f.label for f in annual.fields] == sheets.ANNUAL_LABELS
     assert annual.quarter_grades == ["较好", "", "好", ""]
-    for label in ("个人总结", "机关负责人或考核委员会意见（考核等次）", "复核（申诉）情况"):
+    for label in ("个人总结", "参加脱产培训情况", "机关负责人或考核委员会意见（考核等次）"):
         assert annual.get(label).pending and annual.get(label).value == ""
+    assert annual.get("需要说明的情况").value.startswith(
+        "2026年度平时考核情况：“好” 1 次，“较好” 1 次"
+    )
     wb = load_workbook(BytesIO(render_xlsx.sheet_workbook(annual)))
     text = "\n".join(str(c) for r in wb.active.iter_rows(values_only=True) for c in r if c)
     positions = [text.index(label) for label in sheets.ANNUAL_LABELS]
@@ -223,4 +226,4 @@ def test_pdf_fetches_nothing_from_network_or_files(personas):
 def test_pdf_annual_renders_pending_fields(staff, personas):
     annual = sheets.build_annual(personas.a.region, 2026, [staff])[0]
     text = pdf_text(render_pdf.sheet_pdf(annual))
-    assert "公务员年度考核登记表" in text and "复核（申诉）情况" in text and "待年度评鉴" in text
+    assert "公务员年度考核登记表" in text and "需要说明的情况" in text and "待年度评鉴" in text

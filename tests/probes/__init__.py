@@ -16,6 +16,7 @@ MODULES = (
     "keytasks",
     "indicators",
     "reviews",
+    "annual",
     "rewards",
     "archive",
     "api",

@@ -3,7 +3,7 @@ rules (quota, sanction), publicity, feedback and appeal."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -489,8 +489,12 @@ def test_overdue_review_reminds_then_escalates_once(personas):
     assert a.unit_admin.reminders.filter(key__startswith="qa-escalate").exists()
 
 
-def test_working_days():
-    assert services.add_working_days(date(2026, 11, 27), 1) == date(2026, 11, 30)
-    assert services.add_working_days(date(2026, 11, 27), 5) == date(2026, 12, 4)
-    assert services.add_working_days(date(2026, 11, 27), 0) == date(2026, 11, 27)
-    assert timedelta(0) == timedelta(0)
+def test_publicity_ends_after_working_days_across_national_day(personas):
+    """Published the day before 国庆: the holiday week does not count, the 调休 Saturday
+    (2026-10-10) does."""
+    a = personas.a
+    quarter = open_quarter(a)
+    qa = decided(a, "staff", quarter, "fairly_good")
+    services.unit_publish(unit=a.unit, quarter=quarter, by=a.principal, today=date(2026, 9, 30))
+    qa.refresh_from_db()
+    assert (qa.publicity_start, qa.publicity_end) == (date(2026, 9, 30), date(2026, 10, 13))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0009_roster_import'),
+        ('assessment', '0011_roster_import'),
     ]
 
     operations = [

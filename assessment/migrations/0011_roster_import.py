@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0008_audit_append_only_trigger'),
+        ('assessment', '0010_annual'),
     ]
 
     operations = [
