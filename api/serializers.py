@@ -42,6 +42,8 @@ class RosterPersonIn(serializers.Serializer):
     position = _text(60, help_text="职务职级")
     kind = _text(10, help_text="公务员 / 借用人员")
     in_post_since = _text(20, help_text="现任职时间，如 2021-06")
+    hire_date = _text(20, help_text="录用时间（试用期判断用），如 2025-07-01")
+    is_leadership_member = _text(2, help_text="班子成员：是 / 否")
     work_in_charge = _text(200)
 
 

@@ -29,6 +29,8 @@ HEADERS = {
     "position": ("职务职级", "职务（职级）", "职务(职级)", "职务"),
     "kind": ("人员身份", "人员类别", "身份"),
     "in_post_since": ("现任职时间", "任现职务（职级）时间", "任现职时间"),
+    "hire_date": ("录用时间", "录用日期", "入职时间", "入职日期"),
+    "is_leadership_member": ("班子成员", "领导班子成员"),
     "work_in_charge": ("从事或分管工作", "分管工作"),
     "id_number": ("身份证号", "身份证号码", "公民身份号码"),
 }
@@ -46,6 +48,8 @@ TEMPLATE_COLUMNS = [
     "position",
     "kind",
     "in_post_since",
+    "hire_date",
+    "is_leadership_member",
     "work_in_charge",
 ]
 TEXT_FIELDS = {
@@ -56,7 +60,8 @@ TEXT_FIELDS = {
     "position": 60,
     "work_in_charge": 200,
 }
-DATE_FIELDS = ("birth_date", "in_post_since")
+DATE_FIELDS = ("birth_date", "in_post_since", "hire_date")
+YES_NO = {"是": True, "否": False, "": False, "y": True, "n": False, "1": True, "0": False}
 GENDERS = {"男": "M", "女": "F", "m": "M", "f": "F"}
 KINDS = {
     "公务员": Person.Kind.CIVIL_SERVANT,
@@ -68,7 +73,15 @@ KINDS = {
     "事业人员": Person.Kind.SECONDED,
 }
 # the Person fields a row can set (the unit and section are ids)
-PERSON_FIELDS = [*TEXT_FIELDS, "gender", "kind", *DATE_FIELDS, "unit_id", "section_id"]
+PERSON_FIELDS = [
+    *TEXT_FIELDS,
+    "gender",
+    "kind",
+    *DATE_FIELDS,
+    "is_leadership_member",
+    "unit_id",
+    "section_id",
+]
 MONTH = re.compile(r"^\s*(\d{4})\s*[-./年]?\s*(\d{1,2})\s*月?\s*$")
 
 
@@ -168,6 +181,11 @@ def _row(cell, cols, ctx: Context, problems, today, create_sections) -> dict:
         fields["kind"] = KINDS.get(raw, Person.Kind.CIVIL_SERVANT if not raw else None)
         if fields["kind"] is None:
             problems.append(f"人员身份“{raw}”无法识别（填 公务员 或 借用人员）。")
+    if "is_leadership_member" in cols:
+        raw = text(cell.get("is_leadership_member"))
+        fields["is_leadership_member"] = YES_NO.get(raw.lower())
+        if fields["is_leadership_member"] is None:
+            problems.append(f"班子成员“{raw}”无法识别（填 是 或 否）。")
     for key in DATE_FIELDS:
         if key in cols:
             raw = cell.get(key)

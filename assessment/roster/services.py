@@ -40,7 +40,7 @@ from ..models import (
 from ..services import _end_membership, _is_district_admin, person_deactivate
 from ..tables import read_table
 from ..tenancy import scope_for
-from .importer import PERSON_FIELDS, Context, check_roster
+from .importer import DATE_FIELDS, PERSON_FIELDS, Context, check_roster
 
 ONE_TIME_HASHER = "pbkdf2_onetime"
 
@@ -232,7 +232,7 @@ def _values(row: dict, section_ids: dict) -> dict:
     for key, value in row["fields"].items():
         if key not in PERSON_FIELDS:
             continue
-        if key in ("birth_date", "in_post_since"):
+        if key in DATE_FIELDS:
             value = date.fromisoformat(value) if value else None
         values[key] = value
     if "new_section" in row:

@@ -17,7 +17,9 @@ from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "工号,姓名,性别,出生年月,政治面貌,单位代码,组室,职务职级,人员身份,现任职时间"
+HEADER = (
+    "工号,姓名,性别,出生年月,政治面貌,单位代码,组室,职务职级,人员身份,现任职时间,录用时间,班子成员"
+)
 
 
 def _csv(*rows: str, header: str = HEADER) -> bytes:
@@ -40,8 +42,8 @@ def _confirm(client, batch, reason="2026 年名册同步", **extra):
 
 
 ROWS = (
-    "N001,王一,男,1988-05,中共党员,a-u1,综合股,一级科员,公务员,2022-01",
-    "N002,李二,女,1990.3,群众,a-u2,,科员,借用人员,",
+    "N001,王一,男,1988-05,中共党员,a-u1,综合股,一级科员,公务员,2022-01,2026-03-01,是",
+    "N002,李二,女,1990.3,群众,a-u2,,科员,借用人员,,,",
 )
 
 
@@ -59,6 +61,7 @@ def test_import_previews_then_creates_people_with_history(login, personas):
     li = Person.objects.get(staff_no="N002")
     assert (wang.unit, wang.section, wang.gender) == (personas.a.unit, personas.a.section, "M")
     assert str(wang.birth_date) == "1988-05-01" and str(wang.in_post_since) == "2022-01-01"
+    assert str(wang.hire_date) == "2026-03-01" and wang.is_leadership_member
     assert li.kind == Person.Kind.SECONDED and li.unit == personas.a.other_unit
     assert li.gender == "F" and li.section is None and li.region == personas.a.region
     record = wang.history.get()
