@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .ratings import urls as ratings_urls
 
 app_name = "reviews"
 
@@ -22,3 +23,4 @@ urlpatterns = [
     path("quarters/open/", views.quarter_open_now, name="quarter-open"),
     path("reminders/<int:pk>/read/", views.reminder_read, name="reminder-read"),
 ]
+urlpatterns += ratings_urls.urlpatterns  # 互评 and 群众点评 (reviews/ratings/)
