@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -242,9 +242,11 @@ def public_card_action(request, pk, action):
     elif action == "revoke":
         public.card_revoke(card=card, by=request.user)
         messages.success(request, _("二维码已停用。"))
-    else:
+    elif action == "enable":
         public.card_enable(person=card.person, by=request.user, window_no=card.window_no)
         messages.success(request, _("二维码已重新启用（新二维码）。"))
+    else:
+        raise Http404
     return redirect("reviews:public-unit", unit_pk=card.unit_id)
 
 
