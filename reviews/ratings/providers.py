@@ -17,43 +17,33 @@ from django.utils.translation import gettext as _
 from assessment.periods import quarter_bounds
 from indicators.providers import ProviderValue
 
-from .models import PeerRound
 from .peer import rating_settings
-from .selectors import aggregate, describe_public, public_summaries
+from .selectors import (
+    describe_public,
+    peer_results_bulk,
+    public_summaries,
+    quarter_peer_rounds,
+)
 
 
 def peer_rating_scores(quarter, person_ids) -> dict[int, ProviderValue]:
-    year = quarter.year.year
-    rounds = PeerRound.objects.filter(
-        region_id=quarter.region_id,
-        year=year,
-        quarter=quarter.number,
-        status=PeerRound.Status.CLOSED,
-        members__person_id__in=person_ids,
-    ).distinct()
-    rules = rating_settings(quarter.region_id, year)
-    from .models import PeerBallot
-
+    rounds = quarter_peer_rounds(quarter.region_id, quarter.year.year, quarter.number, person_ids)
+    trimmed = rating_settings(quarter.region_id, quarter.year.year).trimmed_mean
     scores: dict[int, list] = defaultdict(list)
-    for round_ in rounds:
-        ballots = PeerBallot.objects.filter(round=round_, ratee_id__in=person_ids).values_list(
-            "ratee_id", "scores", "comment"
-        )
-        results = aggregate(round_, ballots, k=rules.k_min, trim=rules.trimmed_mean, comments=False)
-        for pid, r in results.items():
-            if r["shown"]:
-                score = r["trimmed_mean"] if r["trimmed_mean"] is not None else r["mean"]
-                scores[pid].append((round_, r["ballots"], score))
+    for round_id, results in peer_results_bulk(rounds, person_ids).items():
+        for pid, agg in results.items():
+            if agg["shown"]:
+                score = agg["trimmed_mean"] if agg["trimmed_mean"] is not None else agg["mean"]
+                scores[pid].append((round_id, agg["ballots"], score))
     out = {}
     for pid, items in scores.items():
         mean = sum((s for _round, _n, s in items), Decimal(0)) / len(items)
-        ballots = sum(n for _round, n, _s in items)
         note = _("互评 %(n)s 票，得分 %(m)s（满分 100%(t)s）") % {
-            "n": ballots,
+            "n": sum(n for _round, n, _s in items),
             "m": mean.quantize(Decimal("0.01")),
-            "t": _("，去掉一个最高分和一个最低分") if rules.trimmed_mean else "",
+            "t": _("，去掉一个最高分和一个最低分") if trimmed else "",
         }
-        url = reverse("reviews:peer-results", kwargs={"pk": items[0][0].pk})
+        url = reverse("reviews:peer-results", kwargs={"pk": items[0][0]})
         out[pid] = ProviderValue(mean / 100, note, url)
     return out
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils.translation import gettext as _
 
 from assessment.models import Person, Role
@@ -312,3 +313,101 @@ def describe_peer(result: PeerResult) -> str:
 
 def describe_public(summary: PublicSummary) -> str:
     return _("群众评价 %(n)s 条，满意率 %(r)s%%") % {"n": summary.total, "r": summary.rate}
+
+
+# -- results for other screens (scores, sheets, archive): a constant number of queries ------
+
+
+def peer_results_bulk(rounds, person_ids) -> dict[int, dict[int, dict]]:
+    """{round_id: {person_id: aggregate}} for many closed rounds and people, in two queries
+    plus one per distinct region-year of settings."""
+    rounds = {r.pk: r for r in rounds}
+    if not rounds:
+        return {}
+    rows: dict[int, list] = defaultdict(list)
+    for round_id, ratee_id, scores, comment in PeerBallot.objects.filter(
+        round_id__in=list(rounds), ratee_id__in=list(person_ids)
+    ).values_list("round_id", "ratee_id", "scores", "comment"):
+        rows[round_id].append((ratee_id, scores, comment))
+    rules = {}
+    out = {}
+    for pk, round_ in rounds.items():
+        key = (round_.region_id, round_.year)
+        if key not in rules:
+            rules[key] = rating_settings(*key)
+        out[pk] = aggregate(
+            round_,
+            rows.get(pk, []),
+            k=rules[key].k_min,
+            trim=rules[key].trimmed_mean,
+            comments=False,
+        )
+    return out
+
+
+def quarter_peer_rounds(region_id: int, year: int, number: int | None, person_ids):
+    """Closed rounds of a quarter (number None: the year's 民主测评) that any of the people
+    were members of."""
+    return list(
+        PeerRound.objects.filter(
+            region_id=region_id,
+            year=year,
+            quarter=number,
+            status=PeerRound.Status.CLOSED,
+            members__person_id__in=list(person_ids),
+        ).distinct()
+    )
+
+
+def peer_text(agg: dict) -> str:
+    if not agg.get("shown"):
+        return _("同事互评票数不足，不显示结果")
+    text = _("同事互评 %(n)s 票，平均 %(m)s 分") % {"n": agg["ballots"], "m": agg["mean"]}
+    if agg.get("trimmed_mean") is not None:
+        text += _("（去掉一个最高分和一个最低分后 %(t)s 分）") % {"t": agg["trimmed_mean"]}
+    return text
+
+
+def sheet_rating_texts(quarter, person_ids) -> dict[int, str]:
+    """The quarterly sheet's 互评/群众评议情况 for many people: the quarter's closed peer rounds
+    and its public ratings (only verified 差评 against the person)."""
+    ids = list(person_ids)
+    rounds = quarter_peer_rounds(quarter.region_id, quarter.year.year, quarter.number, ids)
+    parts: dict[int, list[str]] = defaultdict(list)
+    for round_results_ in peer_results_bulk(rounds, ids).values():
+        for pid, agg in round_results_.items():
+            parts[pid].append(peer_text(agg))
+    for pid, summary in public_summaries(ids, quarter.start, quarter.end).items():
+        parts[pid].append(describe_public(summary))
+    return {pid: "；".join(texts) for pid, texts in parts.items()}
+
+
+def person_rating_history(person_id: int) -> dict:
+    """The archive's 互评与群众评价 section: every closed round the person was in (aggregate
+    only) and public ratings per quarter."""
+    rounds = list(
+        PeerRound.objects.filter(members__person_id=person_id, status=PeerRound.Status.CLOSED)
+        .select_related("unit")
+        .order_by("-year", "-quarter")[:40]
+    )
+    bulk = peer_results_bulk(rounds, [person_id])
+    peer_rows = [
+        (r, peer_text(bulk[r.pk].get(person_id, {"ballots": 0, "shown": False}))) for r in rounds
+    ]
+    bad_verified = Q(level__in=BAD_LEVELS, case__status=RatingCase.Status.VERIFIED)
+    public_rows = list(
+        PublicRating.objects.filter(person_id=person_id, status=PublicRating.Status.COUNTED)
+        .annotate(y=ExtractYear("day"), q=ExtractQuarter("day"))
+        .values("y", "q")
+        .annotate(
+            satisfied=Count("pk", filter=~Q(level__in=BAD_LEVELS)),
+            bad=Count("pk", filter=bad_verified),
+        )
+        .order_by("-y", "-q")
+    )
+    public_rows = [
+        (f"{r['y']}Q{r['q']}", PublicSummary(r["satisfied"] + r["bad"], r["satisfied"], r["bad"]))
+        for r in public_rows
+        if r["satisfied"] + r["bad"]
+    ]
+    return {"peer": peer_rows, "public": public_rows}
