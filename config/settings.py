@@ -272,6 +272,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reviews.tasks.send_review_reminders",
         "schedule": 6 * 3600.0,
     },
+    # 互评 and 群众点评: close due rounds, reminders, address-hash purge, daily recompute
+    "reviews-ratings-daily": {"task": "reviews.tasks.ratings_daily", "schedule": 24 * 3600.0},
 }
 
 LOGGING = {

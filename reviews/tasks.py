@@ -43,3 +43,22 @@ def send_review_reminders() -> int:
     from .reminders import overdue_review_reminders, summary_reminders
 
     return overdue_review_reminders() + summary_reminders()
+
+
+# -- 互评 and 群众点评 (reviews/ratings/) ------------------------------------------------------
+
+
+@shared_task(acks_late=True, **RETRY)
+def ratings_daily() -> dict:
+    """Daily: close rounds past their date, remind raters of open rounds, remind unit admins of
+    overdue 差评 cases, purge old address hashes, and recompute 群众满意度 for the people rated
+    yesterday. Each step is idempotent."""
+    from .ratings import peer, public
+
+    return {
+        "closed": peer.peer_rounds_close_due(),
+        "reminded": peer.peer_round_reminders(),
+        "cases": public.overdue_case_reminders(),
+        "purged": public.address_hashes_purge(),
+        "recomputed": public.public_scores_recompute_day(),
+    }

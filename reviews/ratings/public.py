@@ -374,3 +374,22 @@ def address_hashes_purge(*, now=None) -> int:
         .update(address_hash="")
     )
     return purged
+
+
+def public_scores_recompute_day(*, day=None) -> int:
+    """Recompute 群众满意度 of everyone rated on `day` (default yesterday), once a day rather
+    than on every public POST (the endpoint must stay cheap)."""
+    from assessment.models import Region
+    from indicators.services import score_inputs_changed_on
+
+    day = day or timezone.localdate() - timedelta(days=1)
+    rows = PublicRating.objects.filter(day=day).values_list("region_id", "person_id").distinct()
+    people: dict[int, set[int]] = {}
+    for region_id, person_id in rows:
+        people.setdefault(region_id, set()).add(person_id)
+    with transaction.atomic():
+        for region in Region.objects.filter(pk__in=list(people)):
+            score_inputs_changed_on(
+                region=region, day=day, person_ids=people[region.pk], reason=_("群众评价日汇总")
+            )
+    return sum(len(ids) for ids in people.values())

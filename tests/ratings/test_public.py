@@ -239,3 +239,22 @@ def test_cards_pdf_carries_the_live_token_as_a_qr_code(client, personas, card):
     response = client.get(reverse("reviews:public-cards-pdf", args=[personas.a.unit.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_daily_job_recomputes_people_rated_yesterday(
+    card, personas, django_capture_on_commit_callbacks
+):
+    from indicators.models import QuarterScore
+    from reviews.tasks import ratings_daily
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    PublicRating.objects.create(
+        region=personas.a.region, unit=personas.a.unit, person=card.person, day=yesterday, level=4
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = ratings_daily()
+    assert result["recomputed"] == 1
+    score = QuarterScore.objects.get(
+        person=card.person, quarter__start__lte=yesterday, quarter__end__gte=yesterday
+    )
+    assert "群众评价 1 条" in str(score.breakdown)

@@ -69,3 +69,15 @@ def test_archive_section_shows_aggregates_only(rated, client):
     client.force_login(a.principal)
     body = client.get(reverse("archive:mine"), follow=True).content.decode()
     assert "同事互评 4 票" in body and "群众评价 2 条" in body
+
+
+def test_reviewers_see_the_aggregates_on_the_quarterly_screen(rated, client):
+    from assessment.models import QuarterlyAssessment
+    from reviews.opening import quarter_open
+
+    a = rated
+    quarter = quarter_open(region=a.region, year=2026, number=3).quarter
+    qa = QuarterlyAssessment.objects.get(quarter=quarter, person=a.people["chief"])
+    client.force_login(a.leader)
+    body = client.get(reverse("reviews:detail", args=[qa.pk])).content.decode()
+    assert "同事互评 3 票" in body
