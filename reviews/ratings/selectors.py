@@ -130,7 +130,9 @@ def aggregate(round_: PeerRound, ballots, *, k: int, trim: bool, comments: bool)
     """Aggregate (ratee_id, scores, comment) rows into {ratee_id: PeerResult-ish dict}."""
     dims = [code for code, _label in round_.dimensions]
     level_codes = [code for code, _label, _points in round_.levels]
-    points = {code: Decimal(p) for code, _label, p in round_.levels}
+    index = {code: i for i, code in enumerate(level_codes)}
+    points = {code: int(p) for code, _label, p in round_.levels}
+    width = len(dims)
     rows: dict[int, list] = defaultdict(list)
     for ratee_id, scores, comment in ballots:
         rows[ratee_id].append((scores, comment))
@@ -140,29 +142,32 @@ def aggregate(round_: PeerRound, ballots, *, k: int, trim: bool, comments: bool)
         if n < k:
             out[ratee_id] = {"ballots": n, "shown": False}
             continue
+        # integer sums in the loop (26,000 ballots aggregate well under a second); Decimal
+        # only for the few figures shown
         dist = {d: [0] * len(level_codes) for d in dims}
-        sums = dict.fromkeys(dims, Decimal(0))
-        ballot_means = []
+        sums = dict.fromkeys(dims, 0)
+        totals = []
         for scores, _comment in items:
-            total = Decimal(0)
+            total = 0
             for d in dims:
                 code = scores[d]
-                dist[d][level_codes.index(code)] += 1
+                dist[d][index[code]] += 1
                 sums[d] += points[code]
                 total += points[code]
-            ballot_means.append(total / len(dims))
+            totals.append(total)
         texts = []
         if comments and n > k:
             texts = [c for _s, c in items if c]
             _shuffle(texts)
-        tm = trimmed_mean(ballot_means) if trim else None
+        tm = trimmed_mean([Decimal(t) for t in totals]) if trim else None
+        trimmed = _q(tm / width) if tm is not None else None
         out[ratee_id] = {
             "ballots": n,
             "shown": True,
             "distribution": dist,
-            "dimension_means": {d: _q(sums[d] / n) for d in dims},
-            "mean": _q(sum(ballot_means, Decimal(0)) / n),
-            "trimmed_mean": _q(tm) if tm is not None else None,
+            "dimension_means": {d: _q(Decimal(sums[d]) / n) for d in dims},
+            "mean": _q(Decimal(sum(totals)) / (n * width)),
+            "trimmed_mean": trimmed,
             "comments": texts,
         }
     return out
