@@ -258,3 +258,14 @@ def test_daily_job_recomputes_people_rated_yesterday(
         person=card.person, quarter__start__lte=yesterday, quarter__end__gte=yesterday
     )
     assert "群众评价 1 条" in str(score.breakdown)
+
+
+def test_card_pdf_html_escapes_names(personas):
+    from reviews.ratings.cards import cards_html
+
+    person = personas.a.people["staff2"]
+    person.name = "<script>x</script>"
+    person.save()
+    card = public.card_enable(person=person, by=personas.a.unit_admin, window_no="<b>9</b>")
+    html = cards_html([card], "https://example.gov.cn/")
+    assert "<script>x" not in html and "&lt;script&gt;x" in html and "<b>9" not in html
