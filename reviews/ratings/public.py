@@ -107,27 +107,25 @@ def card_enable(*, person: Person, by, window_no: str = "") -> PublicCard:
     return card
 
 
-@transaction.atomic
+def _card_change(card: PublicCard, by, reason: str, **changes) -> PublicCard:
+    with transaction.atomic():
+        card = PublicCard.objects.select_for_update().select_related("unit").get(pk=card.pk)
+        _require_manager(by, card.unit)
+        for name, value in changes.items():
+            setattr(card, name, value)
+        card.changed_at = timezone.now()
+        card._change_reason = reason
+        card.save()
+    return card
+
+
 def card_rotate(*, card: PublicCard, by) -> PublicCard:
     """A new token: every printed copy of the old card answers 已停用."""
-    card = PublicCard.objects.select_for_update().select_related("unit").get(pk=card.pk)
-    _require_manager(by, card.unit)
-    card.nonce = secrets.token_urlsafe(12)
-    card.changed_at = timezone.now()
-    card._change_reason = _("更换二维码")
-    card.save()
-    return card
+    return _card_change(card, by, _("更换二维码"), nonce=secrets.token_urlsafe(12))
 
 
-@transaction.atomic
 def card_revoke(*, card: PublicCard, by) -> PublicCard:
-    card = PublicCard.objects.select_for_update().select_related("unit").get(pk=card.pk)
-    _require_manager(by, card.unit)
-    card.is_active = False
-    card.changed_at = timezone.now()
-    card._change_reason = _("停用群众点评二维码")
-    card.save()
-    return card
+    return _card_change(card, by, _("停用群众点评二维码"), is_active=False)
 
 
 def window_cards_ensure(*, unit, by) -> int:

@@ -25,6 +25,15 @@ def _errors(exc) -> str:
     return " ".join(exc.messages if isinstance(exc, ValidationError) else [str(exc)])
 
 
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError beside the form's fields (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errs in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errs)
+    else:
+        form.add_error(None, _errors(exc))
+
+
 def _require_manager(request):
     if not managed_units(request.user).exists():
         raise PermissionDenied
@@ -138,11 +147,7 @@ def peer_round_new(request, unit_pk):
                 person_ids=[p.pk for p in data["people"]],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errs in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errs)
-            else:
-                form.add_error(None, _errors(exc))
+            _add_errors(form, exc)
         else:
             messages.success(request, _("互评已发起。"))
             return redirect("reviews:peer-round", pk=round_.pk)
@@ -295,10 +300,7 @@ def rating_case(request, pk):
         try:
             public.rating_case_close(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for name, errs in exc.error_dict.items() if hasattr(exc, "error_dict") else []:
-                form.add_error(name, errs)
-            if not hasattr(exc, "error_dict"):
-                form.add_error(None, _errors(exc))
+            _add_errors(form, exc)
         else:
             messages.success(request, _("差评已办结。"))
             return redirect("reviews:rating-cases")

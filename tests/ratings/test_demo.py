@@ -3,15 +3,10 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
-from assessment.models import Region, User
+from assessment.models import User
 from indicators.models import QuarterScore
 from reviews.ratings.models import (
     PeerParticipation,
@@ -21,38 +16,19 @@ from reviews.ratings.models import (
     RatingCase,
 )
 from reviews.ratings.selectors import round_results
+from tests.reviews.test_demo import seeded_once  # noqa: F401 - the seeded district fixture
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        with transaction.atomic():
-            call_command(
-                "seed_demo",
-                "--people",
-                "200",
-                "--regions",
-                "1",
-                "--other-people",
-                "0",
-                stdout=StringIO(),
-            )
-            yield
-            transaction.set_rollback(True)
-        assert not Region.objects.exists()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_once")]
 
 
-def test_closed_q3_round_has_results(seeded):
+def test_closed_q3_round_has_results():
     round_ = PeerRound.objects.get(quarter=3, status=PeerRound.Status.CLOSED)
     results = round_results(round_)
     assert results and sum(r.shown for r in results) >= len(results) // 2
     assert PeerParticipation.objects.filter(round=round_).count() == round_.members.count()
 
 
-def test_staff_can_vote_in_the_open_q4_round(seeded, client):
+def test_staff_can_vote_in_the_open_q4_round(client):
     staff = User.objects.get(username="staff")
     round_ = PeerRound.objects.get(quarter=4, status=PeerRound.Status.OPEN)
     client.force_login(staff)
@@ -60,7 +36,7 @@ def test_staff_can_vote_in_the_open_q4_round(seeded, client):
     assert "匿名提交" in body
 
 
-def test_public_ratings_and_cases(seeded):
+def test_public_ratings_and_cases():
     assert PublicCard.objects.count() > 0
     assert PublicRating.objects.count() >= 400
     assert RatingCase.objects.exists()
