@@ -31,7 +31,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "assessment.passwords.OneTimePasswordHasher",
+    ]
     # Tasks run in-process in tests even where a broker is configured (CI exports one for
     # tests/test_broker.py): a test asserts on what the task did, not on a queue.
     settings.CELERY_TASK_ALWAYS_EAGER = True

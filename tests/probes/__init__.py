@@ -11,6 +11,7 @@ from .base import OPEN, Probe
 
 MODULES = (
     "assessment",
+    "roster",
     "work",
     "keytasks",
     "indicators",
@@ -18,6 +19,7 @@ MODULES = (
     "rewards",
     "archive",
     "ratings",
+    "api",
 )
 
 PROBES: dict[str, Probe] = {}
