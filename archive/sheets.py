@@ -18,6 +18,7 @@ from django.utils import timezone
 from assessment.models import Person, Quarter, QuarterGrade, QuarterlyAssessment, Region, Unit
 from indicators.models import AttendanceRecord, AttendanceStatus, NegativeRecord
 from reviews.models import LEVEL_NAMES, Decision, ReviewAction
+from reviews.ratings.selectors import sheet_rating_texts
 from rewards.models import RewardRecord
 
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -230,6 +231,7 @@ def build_quarterly(quarter: Quarter, people) -> list[QuarterlySheet]:
         attendance[pid][status] = n
     rewards = _group(RewardRecord.objects.filter(person_id__in=ids, date__range=(start, end)))
     negatives = _group(NegativeRecord.objects.filter(person_id__in=ids).in_force_during(start, end))
+    ratings = sheet_rating_texts(quarter, ids)
     return [
         _quarterly_sheet(
             p,
@@ -239,6 +241,7 @@ def build_quarterly(quarter: Quarter, people) -> list[QuarterlySheet]:
             attendance.get(p.pk),
             rewards.get(p.pk, []),
             negatives.get(p.pk, []),
+            ratings.get(p.pk, ""),
         )
         for p in people
     ]
@@ -251,7 +254,7 @@ def _group(rows) -> dict[int, list]:
     return out
 
 
-def _quarterly_sheet(person, quarter, qa, actions, attendance, rewards, negatives):
+def _quarterly_sheet(person, quarter, qa, actions, attendance, rewards, negatives, ratings=""):
     if attendance:
         counts = [
             str(attendance.get(AttendanceStatus.ABSENT, 0)),
@@ -286,7 +289,7 @@ def _quarterly_sheet(person, quarter, qa, actions, attendance, rewards, negative
             parts=list(zip(ATTENDANCE_PARTS, counts, strict=True)),
         ),
         SheetField("奖惩情况与不良行为记录", _reward_lines(rewards, negatives)),
-        SheetField("互评/群众评议情况", "", pending=True),
+        SheetField("互评/群众评议情况", ratings),
         SheetField("主管领导点评和考核等次建议", comment, required=True, date=comment_date),
         SheetField(
             "机关审定意见（考核等次）",

@@ -291,6 +291,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # year-end appraisal (reviews/annual): opens the year in December, idempotent
     "reviews-open-due-years": {"task": "reviews.tasks.open_due_years", "schedule": 6 * 3600.0},
+    # 互评 and 群众点评: close due rounds, reminders, address-hash purge, daily recompute
+    "reviews-ratings-daily": {"task": "reviews.tasks.ratings_daily", "schedule": 24 * 3600.0},
 }
 
 LOGGING = {

@@ -34,5 +34,6 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("rewards/", include("rewards.urls")),
     path("archive/", include("archive.urls")),
+    path("r/", include("reviews.ratings.public_urls")),  # public rating: no login
     path("", include("api.urls")),
 ]

@@ -228,3 +228,16 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.get_status_display()}"
+
+
+# 互评 and 群众点评 live in reviews.ratings; importing them here registers them with the app.
+from .ratings.models import (  # noqa: E402, F401
+    PeerBallot,
+    PeerParticipation,
+    PeerRound,
+    PeerRoundMember,
+    PublicCard,
+    PublicRating,
+    RatingCase,
+    RatingSettings,
+)

@@ -56,3 +56,22 @@ def open_due_years() -> int:
     for region, year in years_due(timezone.localdate()):
         created += year_open(region=region, year=year).created
     return created
+
+
+# -- 互评 and 群众点评 (reviews/ratings/) ------------------------------------------------------
+
+
+@shared_task(acks_late=True, **RETRY)
+def ratings_daily() -> dict:
+    """Daily: close rounds past their date, remind raters of open rounds, remind unit admins of
+    overdue 差评 cases, purge old address hashes, and recompute 群众满意度 for the people rated
+    yesterday. Each step is idempotent."""
+    from .ratings import peer, public
+
+    return {
+        "closed": peer.peer_rounds_close_due(),
+        "reminded": peer.peer_round_reminders(),
+        "cases": public.overdue_case_reminders(),
+        "purged": public.address_hashes_purge(),
+        "recomputed": public.public_scores_recompute_day(),
+    }

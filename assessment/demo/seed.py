@@ -62,6 +62,7 @@ DEMO_HOOKS = (
     "assessment.demo.work",
     "indicators.demo",
     "reviews.demo",
+    "reviews.ratings.demo",
     "rewards.demo",
     "archive.demo",
     "reviews.annual.demo",  # after rewards.demo: sanctions propose coded outcomes

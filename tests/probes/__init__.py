@@ -19,6 +19,7 @@ MODULES = (
     "annual",
     "rewards",
     "archive",
+    "ratings",
     "api",
 )
 
