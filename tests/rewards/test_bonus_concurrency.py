@@ -48,7 +48,9 @@ def test_edit_racing_a_lock_never_changes_a_locked_pool(personas):
                 lambda: bonus_pool_lock(pool=pool, by=a.principal),
             ]
         )
-        assert not [o for o in outcomes if not isinstance(o, (BonusPool, BonusLock, ValidationError))]
+        assert not [
+            o for o in outcomes if not isinstance(o, (BonusPool, BonusLock, ValidationError))
+        ]
         lock = BonusLock.objects.get(pool=pool, unlocked_at__isnull=True)
         # the lock froze the amount the pool had when it was locked, and it still has it
         assert BonusPool.objects.get(pk=pool.pk).amount_fen == lock.amount_fen
