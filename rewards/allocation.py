@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from math import lcm
 
 from django.utils.translation import gettext as _
 
@@ -49,13 +50,32 @@ class Settings:
 
 @dataclass(frozen=True)
 class Payout:
+    """One payout. Exact parts are kept as integer numerators over a common denominator
+    (cheap for hundreds of people); the Fraction properties give them in fen."""
+
     key: int
     amount_fen: int
-    exact: Fraction  # the exact amount before rounding, in fen
-    base: Fraction  # base part, in fen (exact)
-    points_part: Fraction  # points part after any cap blending, in fen (exact)
     rounding_fen: int  # 0 or 1: the largest-remainder adjustment
-    share: Fraction  # amount_fen / pool
+    base_num: int
+    points_num: int
+    denom: int
+    pool_fen: int
+
+    @property
+    def exact(self) -> Fraction:  # the exact amount before rounding, in fen
+        return Fraction(self.base_num + self.points_num, self.denom)
+
+    @property
+    def base(self) -> Fraction:  # base part, in fen
+        return Fraction(self.base_num, self.denom)
+
+    @property
+    def points_part(self) -> Fraction:  # points part after any cap blending, in fen
+        return Fraction(self.points_num, self.denom)
+
+    @property
+    def share(self) -> Fraction:
+        return Fraction(self.amount_fen, self.pool_fen) if self.pool_fen else Fraction(0)
 
     @property
     def floor_fen(self) -> int:
@@ -87,64 +107,87 @@ def _yuan(fen: int | Fraction) -> str:
     return f"{Decimal(fen.numerator) / Decimal(fen.denominator) / 100:.2f}"
 
 
-def _parts(
-    entries: list[Entry], s: Settings
-) -> tuple[list[Fraction], list[Fraction], list[Fraction]]:
-    """Exact base, points and by-weight parts (fen) of each entry."""
-    total_w = sum(e.weight for e in entries)
-    base_pool = Fraction(s.pool_fen) * s.base_percent / 100
-    points_pool = Fraction(s.pool_fen) - base_pool
-    base = [base_pool * e.weight / total_w for e in entries]
-    even = [points_pool * e.weight / total_w for e in entries]
+def _lcm_denominator(values) -> int:
+    d = 1
+    for v in values:
+        d = lcm(d, v.denominator)
+    return d
+
+
+@dataclass
+class _Scaled:
+    """Everything in integers: payout_i(t) = (A_i + Bc_i·t) / S fen, t = the cap blend;
+    base_i = Bs_i / S."""
+
+    base: list[int]
+    a: list[int]
+    b: list[int]
+    s: int
+
+
+def _scale(entries: list[Entry], st: Settings) -> _Scaled:
+    dw = _lcm_denominator(e.weight for e in entries)
+    kw = [e.weight.numerator * (dw // e.weight.denominator) for e in entries]
     positive = [max(e.points, Fraction(0)) for e in entries]
-    total_p = sum(positive)
-    pts = [points_pool * p / total_p for p in positive] if total_p else list(even)
-    return base, pts, even
+    dp = _lcm_denominator(positive)
+    kp = [p.numerator * (dp // p.denominator) for p in positive]
+    total_w, total_p = sum(kw), sum(kp)
+    if total_p == 0:  # nobody has points: the points share goes by weight
+        kp, total_p = kw, total_w
+    bn, bd = st.base_percent.numerator, st.base_percent.denominator
+    rest = 100 * bd - bn
+    pool = st.pool_fen
+    base = [pool * bn * w * total_p for w in kw]
+    pts = [pool * rest * p * total_w for p in kp]
+    even = [pool * rest * w * total_p for w in kw]
+    return _Scaled(
+        base=base,
+        a=[x + y for x, y in zip(base, pts, strict=True)],
+        b=[v - y for v, y in zip(even, pts, strict=True)],
+        s=100 * bd * total_w * total_p,
+    )
 
 
-def _blend_for_cap(
-    entries: list[Entry], base: list[Fraction], pts: list[Fraction], even: list[Fraction], cap: int
-) -> Fraction | None:
+def _blend_for_cap(entries: list[Entry], sc: _Scaled, cap: int) -> Fraction | None:
     """Smallest t in [0, 1] with max − min of civil-servant payouts ≤ cap, or None.
 
     Each payout is a line a + b·t. Within one weight, the order by points never changes
     (1 − t ≥ 0), so only the extremes of each weight class can be the max or the min: the
     pairwise constraints between those few lines give t exactly."""
-    lines: dict[Fraction, list[tuple[Fraction, Fraction]]] = {}
+    lines: dict[Fraction, list[tuple[int, int]]] = {}
     for i, e in enumerate(entries):
         if e.civil_servant:
-            a, b = base[i] + pts[i], even[i] - pts[i]
-            lines.setdefault(e.weight, []).append((a, b))
+            lines.setdefault(e.weight, []).append((sc.a[i], sc.b[i]))
     candidates = []
     for group in lines.values():
-        lo = min(group)
-        hi = max(group)
-        candidates.extend({lo, hi})
+        candidates.extend({min(group), max(group)})
+    limit = cap * sc.s
     low, high = Fraction(0), Fraction(1)
     for a1, b1 in candidates:
         for a2, b2 in candidates:
-            d0, d1 = a1 - a2, b1 - b2  # payout1 − payout2 = d0 + d1·t ≤ cap
+            d0, d1 = a1 - a2, b1 - b2  # (payout1 − payout2)·S = d0 + d1·t ≤ cap·S
             if d1 == 0:
-                if d0 > cap:
+                if d0 > limit:
                     return None
             elif d1 < 0:
-                low = max(low, (d0 - cap) / -d1)
+                low = max(low, Fraction(d0 - limit, -d1))
             else:
-                high = min(high, (cap - d0) / d1)
+                high = min(high, Fraction(limit - d0, d1))
     return low if low <= high else None
 
 
-def _round(entries: list[Entry], exact: list[Fraction], pool_fen: int) -> list[int]:
-    floors = [x.numerator // x.denominator for x in exact]
+def _round(entries: list[Entry], nums: list[int], denom: int, pool_fen: int):
+    """Largest remainder: floors, then one fen each to the largest remainders (ties: more
+    points, then the smaller key)."""
+    floors, rems = zip(*(divmod(n, denom) for n in nums), strict=True)
     left = pool_fen - sum(floors)
     order = sorted(
-        range(len(entries)),
-        key=lambda i: (-(exact[i] - floors[i]), -entries[i].points, entries[i].key),
+        range(len(entries)), key=lambda i: (-rems[i], -entries[i].points, entries[i].key)
     )
     plus = [0] * len(entries)
     for i in order[:left]:
         plus[i] = 1
-    return plus
+    return [f + d for f, d in zip(floors, plus, strict=True)], plus
 
 
 def _gap(entries: list[Entry], amounts: list[int]) -> int:
@@ -164,41 +207,39 @@ def allocate(entries: list[Entry], settings: Settings) -> Result:
         return Result(
             error=_("没有可参与分配的人员（期内无已审定的季度等次）。"), error_field="amount"
         )
-    base, pts, even = _parts(paid, s)
+    sc = _scale(paid, s)
     targets = [] if s.cap_fen is None else [s.cap_fen, s.cap_fen - 1]
     blend = Fraction(0)
     for attempt, cap in enumerate(targets or [None]):
         if cap is not None:
-            t = _blend_for_cap(paid, base, pts, even, cap) if cap >= 0 else None
+            t = _blend_for_cap(paid, sc, cap) if cap >= 0 else None
             if t is None:
-                return _cap_conflict(paid, base, even, s, rounding=attempt > 0)
+                return _cap_conflict(paid, sc, s, rounding=attempt > 0)
             blend = t
-        points_part = [(1 - blend) * p + blend * v for p, v in zip(pts, even, strict=True)]
-        exact = [b + p for b, p in zip(base, points_part, strict=True)]
-        plus = _round(paid, exact, s.pool_fen)
-        amounts = [x.numerator // x.denominator + d for x, d in zip(exact, plus, strict=True)]
+        tn, td = blend.numerator, blend.denominator
+        denom = sc.s * td
+        nums = [a * td + b * tn for a, b in zip(sc.a, sc.b, strict=True)]
+        amounts, plus = _round(paid, nums, denom, s.pool_fen)
         if s.cap_fen is None or _gap(paid, amounts) <= s.cap_fen:
             break
     else:  # unreachable: the second target leaves room for a rounding fen
-        return _cap_conflict(paid, base, even, s, rounding=True)
+        return _cap_conflict(paid, sc, s, rounding=True)
     payouts = [
         Payout(
             key=e.key,
             amount_fen=amounts[i],
-            exact=exact[i],
-            base=base[i],
-            points_part=points_part[i],
             rounding_fen=plus[i],
-            share=Fraction(amounts[i], s.pool_fen) if s.pool_fen else Fraction(0),
+            base_num=sc.base[i] * td,
+            points_num=nums[i] - sc.base[i] * td,
+            denom=denom,
+            pool_fen=s.pool_fen,
         )
         for i, e in enumerate(paid)
     ]
     return Result(payouts=payouts, blend=blend)
 
 
-def _cap_conflict(
-    paid: list[Entry], base: list[Fraction], even: list[Fraction], s: Settings, *, rounding: bool
-) -> Result:
+def _cap_conflict(paid: list[Entry], sc: _Scaled, s: Settings, *, rounding: bool) -> Result:
     """The cap cannot hold: say which setting conflicts."""
     if rounding:
         msg = _(
@@ -206,8 +247,8 @@ def _cap_conflict(
             "请调高“差额上限”。"
         ) % {"cap": _yuan(s.cap_fen), "need": _yuan(s.cap_fen + 1)}
         return Result(error=msg, error_field="cap")
-    civil = [base[i] + even[i] for i, e in enumerate(paid) if e.civil_servant]
-    floor_gap = max(civil) - min(civil) if civil else Fraction(0)
+    flat = [a + b for a, b, e in zip(sc.a, sc.b, paid, strict=True) if e.civil_servant]
+    floor_gap = Fraction(max(flat) - min(flat), sc.s) if flat else Fraction(0)
     msg = _(
         "最高最低差额上限 %(cap)s 元无法满足：即使不按积分拉开差距，仅按季度折算的基础份额"
         "差额就有 %(gap)s 元。冲突的设置是“不确定等次/不参加考核季度的计算方式”（按季度折算）"

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from .allocation import Entry, Result, Settings, allocate
+from .allocation import Entry, Payout, Result, Settings, allocate
 from .models import RewardLevel, SecondedMode, UngradedMode
 
 GRADE_LABELS = {"good": "好", "fairly_good": "较好", "average": "一般", "poor": "较差"}
@@ -81,13 +81,34 @@ class Row:
     points: Decimal
     graded_quarters: int
     weight: Fraction
-    amount_fen: int | None = None
-    base_fen: Fraction = Fraction(0)
-    points_fen: Fraction = Fraction(0)
-    exact_fen: Fraction = Fraction(0)
-    rounding_fen: int = 0
-    share: Fraction = Fraction(0)
+    payout: Payout | None = None
     note: str = ""
+
+    @property
+    def amount_fen(self) -> int | None:
+        return self.payout.amount_fen if self.payout else None
+
+    @property
+    def rounding_fen(self) -> int:
+        return self.payout.rounding_fen if self.payout else 0
+
+    @property
+    def base_fen(self) -> Fraction:
+        return self.payout.base if self.payout else Fraction(0)
+
+    @property
+    def points_fen(self) -> Fraction:
+        return self.payout.points_part if self.payout else Fraction(0)
+
+    @property
+    def share(self) -> Fraction:
+        return self.payout.share if self.payout else Fraction(0)
+
+    def _fen(self, num: int) -> str:
+        """An exact part in fen, to 4 decimals (display only; amounts are integer fen)."""
+        if not self.payout:
+            return "0"
+        return str(Decimal(num * 10_000 // self.payout.denom) / 10_000)
 
     @property
     def amount_yuan(self) -> Decimal | None:
@@ -100,11 +121,17 @@ class Row:
             "negatives": [[d, str(p)] for d, p in self.negative_items],
             "points": str(self.points),
             "weight": str(self.weight),
-            "base_fen": f"{float(self.base_fen):.4f}",
-            "points_fen": f"{float(self.points_fen):.4f}",
-            "exact_fen": f"{float(self.exact_fen):.4f}",
+            "base_fen": self._fen(self.payout.base_num if self.payout else 0),
+            "points_fen": self._fen(self.payout.points_num if self.payout else 0),
+            "exact_fen": self._fen(
+                self.payout.base_num + self.payout.points_num if self.payout else 0
+            ),
             "rounding_fen": self.rounding_fen,
-            "share_percent": f"{float(self.share * 100):.4f}",
+            "share_percent": (
+                str(Decimal(self.payout.amount_fen * 1_000_000 // self.payout.pool_fen) / 10_000)
+                if self.payout and self.payout.pool_fen
+                else "0"
+            ),
             "note": self.note,
         }
 
@@ -241,6 +268,5 @@ def distribute(
             p = by_key.get(r.facts.person_id)
             if p is None:
                 continue
-            r.amount_fen, r.base_fen, r.points_fen = p.amount_fen, p.base, p.points_part
-            r.exact_fen, r.rounding_fen, r.share = p.exact, p.rounding_fen, p.share
+            r.payout = p
     return dist
