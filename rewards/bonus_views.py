@@ -85,10 +85,9 @@ def pool_list(request):
     return render(request, "rewards/bonus/pool_list.html", {"pools": pools, "units": units})
 
 
-@login_required
-def pool_create(request, unit_pk):
-    unit = get_or_404(selectors.bonus_units(request.user).select_related("region"), pk=unit_pk)
-    pool = BonusPool(unit=unit, region_id=unit.region_id, year=timezone.localdate().year)
+def _pool_form_page(request, pool: BonusPool, done: str):
+    """The pool form for a new or a draft pool: validate, save through the service, or show
+    the errors beside the fields with what was typed."""
     form = BonusPoolForm(request.POST or None, instance=pool)
     if request.method == "POST" and form.is_valid():
         try:
@@ -96,9 +95,17 @@ def pool_create(request, unit_pk):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("奖金池已设立（草稿）。"))
+            messages.success(request, done)
             return redirect("rewards:bonus-pool", pk=pool.pk)
-    return render(request, "rewards/bonus/pool_form.html", {"form": form, "unit": unit})
+    context = {"form": form, "unit": pool.unit, "pool": pool}
+    return render(request, "rewards/bonus/pool_form.html", context)
+
+
+@login_required
+def pool_create(request, unit_pk):
+    unit = get_or_404(selectors.bonus_units(request.user).select_related("region"), pk=unit_pk)
+    pool = BonusPool(unit=unit, region_id=unit.region_id, year=timezone.localdate().year)
+    return _pool_form_page(request, pool, _("奖金池已设立（草稿）。"))
 
 
 @login_required
@@ -106,18 +113,7 @@ def pool_edit(request, pk):
     pool = selectors.pool_for_user(request.user, pk)
     if pool.unit_id not in scope_for(request.user).units_with(Role.UNIT_ADMIN):
         raise PermissionDenied
-    form = BonusPoolForm(request.POST or None, instance=pool)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bonus_pool_save(pool=form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("奖金池已保存。"))
-            return redirect("rewards:bonus-pool", pk=pool.pk)
-    return render(
-        request, "rewards/bonus/pool_form.html", {"form": form, "unit": pool.unit, "pool": pool}
-    )
+    return _pool_form_page(request, pool, _("奖金池已保存。"))
 
 
 def _simulation(pool, rule, people, data=None) -> dict:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assessment.models import QuarterlyAssessment
+from datetime import date
+
+from assessment.models import Person, QuarterlyAssessment
 from assessment.periods import quarter_for
 from reviews.models import ReviewState
 from rewards.models import BonusPool, BonusRule
@@ -62,3 +64,19 @@ def locked_pool(cast, **fields):
     bonus_pool_lock(pool=pool, by=cast.users["principal"])
     pool.refresh_from_db()
     return pool
+
+
+def add_graded_people(unit, n: int, *, by, year: int = YEAR) -> None:
+    """n more people in the unit, each graded in every quarter and with one reward."""
+    from tests.rewards.helpers import make_record
+
+    for i in range(n):
+        p = Person.objects.create(
+            region_id=unit.region_id,
+            unit=unit,
+            name=f"新人{i}",
+            staff_no=f"n{unit.pk}-{i:03d}",
+            gender="F",
+        )
+        grade_year(p, ["good", "average", "fairly_good", "good"], year=year)
+        make_record(p, by=by, day=date(year, 3, 1))

@@ -9,9 +9,15 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessment.models import Person
 from rewards.models import BonusLock, BonusPayout, BonusPool, BonusRule
-from tests.rewards.bonus_helpers import YEAR, grade_year, graded_pool, locked_pool, make_rule
+from tests.rewards.bonus_helpers import (
+    YEAR,
+    add_graded_people,
+    grade_year,
+    graded_pool,
+    locked_pool,
+    make_rule,
+)
 from tests.rewards.helpers import make_record
 
 pytestmark = pytest.mark.django_db
@@ -116,16 +122,7 @@ def test_pool_page_query_count_does_not_grow_with_people(
     client.get(url)
     with django_assert_max_num_queries(25) as small:
         client.get(url)
-    for i in range(40):
-        p = Person.objects.create(
-            region=personas.a.region,
-            unit=personas.a.unit,
-            name=f"新人{i}",
-            staff_no=f"n{i:03d}",
-            gender="F",
-        )
-        grade_year(p, ["good", "average", "fairly_good", "good"])
-        make_record(p, by=personas.a.hr, day=date(YEAR, 3, 1))
+    add_graded_people(personas.a.unit, 40, by=personas.a.hr)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
 
@@ -250,12 +247,7 @@ def test_district_summary_shows_every_unit_gap_and_state(
     with django_assert_max_num_queries(20) as one:
         body = client.get(url).content.decode()
     assert "草稿" in body
-    for i in range(30):
-        p = Person.objects.create(
-            region=a.region, unit=a.other_unit, name=f"新人{i}", staff_no=f"n{i:03d}", gender="F"
-        )
-        grade_year(p, ["good", "average", "fairly_good", "good"])
-        make_record(p, by=a.hr, day=date(YEAR, 3, 1))
+    add_graded_people(a.other_unit, 30, by=a.hr)
     with django_assert_max_num_queries(len(one.captured_queries)):
         body = client.get(url).content.decode()
     assert "草稿" in body
