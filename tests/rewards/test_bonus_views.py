@@ -288,3 +288,25 @@ def test_posting_region_or_status_fields_changes_nothing(client, personas):
         personas.a.unit.pk,
         YEAR,
     )
+
+
+def test_pool_list_query_count_does_not_grow_with_pools(
+    client, personas, django_assert_max_num_queries
+):
+    a = personas.a
+    graded_pool(a)
+    client.force_login(a.district_admin)
+    url = reverse("rewards:bonus-pools")
+    with django_assert_max_num_queries(15) as one:
+        body = client.get(url).content.decode()
+    assert body.count("/rewards/bonus/") >= 1 and a.unit.name in body
+    for year in range(2010, 2030):
+        if year != YEAR:
+            BonusPool.objects.create(
+                region=a.region, unit=a.other_unit, year=year, amount_fen=1, created_by=a.unit_admin
+            )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        body = client.get(url).content.decode()
+    assert body.count(a.other_unit.name) == 19
+    client.force_login(personas.b.district_admin)
+    assert a.unit.name not in client.get(url).content.decode()
