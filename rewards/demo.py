@@ -59,6 +59,11 @@ def _pick(rng, weighted):
 
 @transaction.atomic
 def seed_region(region, rng: random.Random) -> None:
+    _seed_records(region, rng)
+    _seed_bonus(region, rng)  # after the records: 2025 rewards add points
+
+
+def _seed_records(region, rng: random.Random) -> None:
     people = list(Person.objects.filter(region=region, is_active=True).order_by("pk"))
     if not people or RewardRecord.objects.filter(region=region).exists():
         return
@@ -111,3 +116,9 @@ def seed_region(region, rng: random.Random) -> None:
             )
         )
     bulk_create_with_history(rows, RewardRecord, batch_size=500, default_change_reason="演示数据")
+
+
+def _seed_bonus(region, rng: random.Random) -> None:
+    from .bonus_demo import seed_region as seed_bonus
+
+    seed_bonus(region, rng)
