@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from assessment.params import query_id
+
 from . import selectors, services
 from .forms import RewardRecordForm
 from .models import RewardKind
@@ -18,8 +20,8 @@ def record_list(request):
     if not selectors.can_manage_any(request.user):
         raise PermissionDenied
     units = list(selectors.record_units(request.user))
-    unit_id = request.GET.get("unit", "")
-    unit_id = int(unit_id) if unit_id.isdigit() and int(unit_id) in {u.pk for u in units} else None
+    unit_id = query_id(request, "unit")
+    unit_id = unit_id if unit_id in {u.pk for u in units} else None
     kind = request.GET.get("kind", "")
     kind = kind if kind in RewardKind.values else ""
     rows = selectors.records_for_user(request.user, unit_id=unit_id, kind=kind)
