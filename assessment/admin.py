@@ -155,3 +155,10 @@ class PersonAdmin(RoleScopedAdmin):
     # linking an account is not picked by id here: any id would do, another region's too
     readonly_fields = ["user"]
     list_select_related = ["unit", "section__unit"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # the same rule as the roster pages: only a person whose every role you may grant
+        from .services import may_change_person
+
+        may = self._may(request, obj)
+        return may and (obj is None or may_change_person(request.user, obj))

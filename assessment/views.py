@@ -112,6 +112,8 @@ def _person_form(request, unit, form):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied as exc:  # holds a role this admin may not grant
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("已保存 %(name)s。") % {"name": person.name})
             return redirect("assessment:unit-detail", pk=person.unit_id)
@@ -154,7 +156,7 @@ def role_grant(request, unit_pk):
     form = RoleGrantForm(request.POST, unit=unit)
     if form.is_valid():
         try:
-            services.role_grant(
+            membership = services.role_grant(
                 user=form.user,
                 role=form.cleaned_data["role"],
                 unit=unit,
@@ -166,7 +168,10 @@ def role_grant(request, unit_pk):
         except PermissionDenied as exc:  # a role this admin may not grant
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("已授予角色。"))
+            if membership.already_held:
+                messages.info(request, _("该账号已担任此角色。"))
+            else:
+                messages.success(request, _("已授予角色。"))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("assessment:unit-detail", pk=unit.pk)
@@ -180,6 +185,8 @@ def role_revoke(request, pk):
         services.role_revoke(membership=membership, by=request.user)
     except ValidationError as exc:  # revoked meanwhile by someone else
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:  # a role this admin may not grant, so may not revoke
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("已撤销角色。"))
     return redirect("assessment:unit-detail", pk=membership.unit_id)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -280,6 +281,21 @@ class Membership(models.Model):
             models.Index(fields=["section", "role"]),
             models.Index(fields=["unit", "role"]),
             models.Index(fields=["user", "role"]),
+        ]
+        constraints = [
+            # one open-ended membership per account, role and node: concurrent grants cannot
+            # stack copies that a single revoke would leave in force (NULL nodes as 0, since
+            # NULLs never collide in a unique index on SQLite or PostgreSQL < 15)
+            models.UniqueConstraint(
+                "user",
+                "role",
+                Coalesce("region", 0),
+                Coalesce("unit", 0),
+                Coalesce("section", 0),
+                condition=Q(valid_to__isnull=True),
+                name="membership_one_open_per_node",
+                violation_error_message=_("该账号已担任此角色。"),
+            )
         ]
 
     def __str__(self) -> str:
