@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .models import AuditEvent
 
@@ -30,7 +31,15 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def current_request():
+    """The request being served on this thread (simple-history's middleware keeps it), so
+    services audited without a request argument still record the client address."""
+    return getattr(HistoricalRecords.context, "request", None)
+
+
 def audit(kind: str, *, request=None, user=None, username: str = "", region=None, **detail):
+    if request is None:
+        request = current_request()
     if user is not None and not username:
         username = user.get_username()
     return AuditEvent.objects.create(

@@ -9,6 +9,7 @@ from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .audit import audit
@@ -75,3 +76,21 @@ class PasswordExpiryMiddleware:
                 }
                 return _redirect_with_message(request, messages.WARNING, text, "password_change")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Private pages and every download are never kept by a browser or proxy cache
+    (Cache-Control: no-store): office computers are shared, and a back button or a cache
+    directory must not show one person's sheets or records to the next."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        is_download = response.has_header("Content-Disposition") or getattr(
+            response, "streaming", False
+        )
+        if request.user.is_authenticated or is_download:
+            add_never_cache_headers(response)  # no-store, no-cache, private, max-age=0
+        return response

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import lockout, selectors, services
 from .audit import audit
 from .formerrors import add_service_errors
-from .forms import LoginForm, PersonForm, RoleGrantForm, SectionForm
+from .forms import LockingPasswordChangeForm, LoginForm, PersonForm, RoleGrantForm, SectionForm
 from .models import AuditEvent, Lockout, Role
 from .tenancy import get_or_404, scope_for
 from .work import selectors as work_selectors
@@ -24,6 +26,25 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Wrong old passwords count towards the login lockout; once the account is locked the
+    session ends, as a stolen one must not keep guessing."""
+
+    template_name = "registration/password_change.html"
+    form_class = LockingPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        username = self.request.user.get_username()
+        if form.has_error("old_password") and lockout.is_locked(username, self.request):
+            logout(self.request)
+            messages.error(self.request, _("密码错误次数过多，账号已被暂时锁定，请稍后重新登录。"))
+            return redirect(settings.LOGIN_URL)
+        return super().form_invalid(form)
 
 
 @login_required

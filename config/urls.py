@@ -12,7 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        assessment_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -100,7 +100,9 @@ def test_malformed_input_never_500_and_get_never_writes(client, personas):
         if probe.method == "get":
             # the page's own default state first, unguarded: some pages create the current
             # period's settings on first use; a parameter must never create anything
-            client.get(url)
+            response = client.get(url)
+            if "no-store" not in response.get("Cache-Control", ""):
+                problems.append((name, "Cache-Control", response.get("Cache-Control")))
             own = _params_of(resolve(url).func)
             for value in HOSTILE_VALUES:
                 every = dict.fromkeys({*COMMON_PARAMS, *own}, value)

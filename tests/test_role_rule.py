@@ -94,7 +94,9 @@ def test_unit_admin_still_changes_roles_they_may_grant(client, login, personas):
 def test_may_change_role_table(personas, actor, role, unit, allowed):
     a = personas.a
     unit_id = getattr(a, unit).pk if unit else None
-    got = services.may_change_role(a.users[actor], role=role, region_id=a.region.pk, unit_id=unit_id)
+    got = services.may_change_role(
+        a.users[actor], role=role, region_id=a.region.pk, unit_id=unit_id
+    )
     assert got is allowed
     other = personas.b  # another region: never
     assert not services.may_change_role(
