@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.models import AssessmentYear, Quarter, Region, Unit
+from assessment.audit import audit_object
+from assessment.models import AssessmentYear, AuditEvent, Quarter, Region, Unit
 from assessment.periods import parse_quarter_code
 
 from . import render_xlsx, sheets
@@ -135,6 +136,16 @@ def export_start(
         output=output,
     )
     transaction.on_commit(lambda: _queue(job.pk))
+    audit_object(
+        AuditEvent.Kind.EXPORT_STARTED,
+        by=by,
+        obj=job,
+        outcome="queued",
+        sheet=sheet,
+        period=job.period,
+        output=output,
+        unit_id=getattr(unit, "pk", None),
+    )
     return job
 
 

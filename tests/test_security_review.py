@@ -3,6 +3,8 @@ attempts count towards the lockout, no-store on private pages and downloads."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -109,3 +111,100 @@ def test_sqlite_and_postgres_refuse_updates_and_deletes_of_audit_rows(client, pe
     assert rows.get().username == "a_staff"
     personas.a.staff.delete()  # on_delete=SET_NULL: unlinking a deleted account is allowed
     assert rows.get().user is None and rows.get().username == "a_staff"
+
+
+def _events(kind):
+    return list(AuditEvent.objects.filter(kind=kind).order_by("pk"))
+
+
+def test_grade_decisions_and_appeal_outcomes_are_audited(personas):
+    from reviews import services as review_services
+    from tests.reviews.helpers import decided, open_quarter, record
+
+    a = personas.a
+    quarter = open_quarter(a)
+    decided(a, "staff", quarter, "average")
+    (event,) = _events(AuditEvent.Kind.GRADE_DECIDED)
+    qa = record(a, "staff", quarter)
+    assert (event.user, event.region) == (a.principal, a.region)
+    assert event.detail["object_id"] == qa.pk and event.detail["outcome"] == "average"
+    assert event.detail["staff_no"] == a.people["staff"].staff_no
+    review_services.unit_publish(
+        unit=a.unit, quarter=quarter, by=a.unit_admin, today=date(2026, 10, 12)
+    )
+    appeal = review_services.appeal_create(
+        assessment=record(a, "staff", quarter), by=a.staff, reason="不服", today=date(2026, 10, 13)
+    )
+    review_services.appeal_decide(
+        appeal=appeal,
+        by=a.district_admin,
+        outcome="upheld",
+        reason="维持",
+        today=date(2026, 10, 30),
+    )
+    (event,) = _events(AuditEvent.Kind.APPEAL_DECIDED)
+    assert event.user == a.district_admin
+    assert (event.detail["outcome"], event.detail["assessment_id"]) == ("upheld", qa.pk)
+    assert event.detail["person"] == a.people["staff"].name
+
+
+def test_negative_records_and_their_revocation_are_audited(client, login, personas):
+    from indicators import services as indicator_services
+    from indicators.models import NegativeRecord
+
+    a = personas.a
+    record = indicator_services.negative_record_create(
+        record=NegativeRecord(
+            person=a.people["staff"],
+            source="discipline",
+            type="violation",
+            severity="minor",
+            date=date(2026, 8, 3),
+        ),
+        by=a.discipline,
+    )
+    indicator_services.negative_record_revoke(record=record, by=a.district_admin, reason="不属实")
+    (recorded,) = _events(AuditEvent.Kind.NEGATIVE_RECORDED)
+    (revoked,) = _events(AuditEvent.Kind.NEGATIVE_REVOKED)
+    assert (recorded.user, recorded.detail["object_id"]) == (a.discipline, record.pk)
+    assert (revoked.user, revoked.detail["reason"]) == (a.district_admin, "不属实")
+    assert revoked.region == a.region
+
+
+def test_exports_and_sheet_downloads_are_audited_with_the_address(client, login, personas):
+    from tests.archive.helpers import export_job
+    from tests.probes.archive import _sheet
+
+    a = personas.a
+    login(a.hr)
+    kwargs = _sheet(personas)
+    client.get(reverse("archive:person-sheet", kwargs=kwargs), REMOTE_ADDR="10.2.2.2")
+    (sheet,) = _events(AuditEvent.Kind.SHEET_DOWNLOADED)
+    assert (sheet.user, sheet.ip, sheet.region) == (a.hr, "10.2.2.2", a.region)
+    assert sheet.detail["period"] == "2026Q3" and sheet.detail["person_id"] == kwargs["pk"]
+    job = export_job(a, by=a.hr)
+    client.get(reverse("archive:export-download", args=[job.pk]), REMOTE_ADDR="10.2.2.3")
+    (download,) = _events(AuditEvent.Kind.EXPORT_DOWNLOADED)
+    assert (download.user, download.ip, download.detail["object_id"]) == (a.hr, "10.2.2.3", job.pk)
+
+
+def test_starting_an_export_is_audited(client, login, personas):
+    from archive import services as archive_services
+    from tests.archive.helpers import assessed
+
+    a = personas.a
+    assessed(a.people["staff"])
+    job = archive_services.export_start(
+        by=a.district_admin,
+        region=a.region,
+        unit=None,
+        sheet="quarterly",
+        period="2026Q3",
+        output="list",
+    )
+    (event,) = _events(AuditEvent.Kind.EXPORT_STARTED)
+    assert (event.user, event.detail["object_id"], event.detail["period"]) == (
+        a.district_admin,
+        job.pk,
+        "2026Q3",
+    )
