@@ -685,7 +685,7 @@ A_SECTION_PEOPLE = {"chief", "staff", "staff2", "unit_admin"}
     [
         ("district_admin", "region"),
         ("hr", "region"),
-        ("discipline", "region"),
+        ("discipline", {"discipline"}),  # negative records only: assessment/access.py
         ("unit_admin", A_UNIT_PEOPLE),
         ("principal", A_UNIT_PEOPLE),
         ("leader", A_SECTION_PEOPLE | {"leader"}),  # their own record, outside the section
