@@ -67,8 +67,10 @@ def login(client):
 def _sqlite_flush_may_empty_the_audit_log():
     """SQLite's append-only triggers (migration 0010) refuse DELETE of audit rows unless
     assessment_audit_purge holds a row: a transactional test's flush sets it around itself."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
-
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)
     original = DatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):

@@ -1,5 +1,6 @@
-"""Issue 17, findings 6–8: audit gaps (client address, append-only on SQLite), password-change
-attempts count towards the lockout, no-store on private pages and downloads."""
+"""Issue 17, findings 6–8: audit gaps (client address, append-only on SQLite and
+PostgreSQL), password-change attempts count towards the lockout, no-store on private pages
+and downloads."""
 
 from __future__ import annotations
 
