@@ -90,11 +90,21 @@ def unit_detail(request, pk):
             "page": page,
             "query": query,
             "sections": selectors.unit_sections(unit),
-            "memberships": selectors.unit_memberships(unit),
+            "memberships": _with_may_revoke(request.user, selectors.unit_memberships(unit)),
             "section_form": SectionForm(),
             "role_form": RoleGrantForm(unit=unit),
         },
     )
+
+
+def _with_may_revoke(user, memberships) -> list:
+    """Offer 撤销 only where the rule (services.may_change_role) allows it."""
+    rows = list(memberships)
+    for m in rows:
+        m.may_revoke = services.may_change_role(
+            user, role=m.role, region_id=m.region_id, unit_id=m.unit_id
+        )
+    return rows
 
 
 @login_required

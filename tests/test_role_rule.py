@@ -24,6 +24,10 @@ def _principal_membership(a) -> Membership:
 def test_unit_admin_cannot_revoke_the_principal_leader(client, login, personas):
     a = personas.a
     login(a.unit_admin)
+    page = client.get(reverse("assessment:unit-detail", args=[a.unit.pk])).content.decode()
+    assert reverse("assessment:role-revoke", args=[_principal_membership(a).pk]) not in page
+    chief = Membership.objects.current().get(user=a.chief)
+    assert reverse("assessment:role-revoke", args=[chief.pk]) in page
     response = client.post(
         reverse("assessment:role-revoke", args=[_principal_membership(a).pk]), follow=True
     )
