@@ -26,9 +26,11 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("", include("assessment.urls")),
     path("", include("assessment.work.urls")),
+    path("", include("assessment.roster.urls")),
     path("tasks/", include("assessment.keytasks.urls")),
     path("indicators/", include("indicators.urls")),
     path("reviews/", include("reviews.urls")),
     path("rewards/", include("rewards.urls")),
     path("archive/", include("archive.urls")),
+    path("", include("api.urls")),
 ]

@@ -31,7 +31,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "assessment.passwords.OneTimePasswordHasher",
+    ]
     # Tasks run in-process in tests even where a broker is configured (CI exports one for
     # tests/test_broker.py): a test asserts on what the task did, not on a queue.
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -65,7 +68,7 @@ def login(client):
 
 @pytest.fixture(autouse=True, scope="session")
 def _sqlite_flush_may_empty_the_audit_log():
-    """SQLite's append-only triggers (migration 0010) refuse DELETE of audit rows unless
+    """SQLite's append-only triggers (migration 0012) refuse DELETE of audit rows unless
     assessment_audit_purge holds a row: a transactional test's flush sets it around itself."""
     if connection.vendor != "sqlite":
         yield

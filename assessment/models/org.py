@@ -342,6 +342,9 @@ class AuditEvent(models.Model):
         NEGATIVE_RECORDED = "negative_recorded", _("录入负面信息")
         NEGATIVE_REVOKED = "negative_revoked", _("撤销负面信息")
         NEGATIVE_IMPORTED = "negative_imported", _("导入负面信息")
+        ACCOUNTS_CREATED = "accounts_created", _("开通账号")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        API_CLIENT = "api_client", _("接口客户端变更")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("事件"), max_length=30, choices=Kind)

@@ -42,5 +42,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessment", "0009_membership_one_open_per_node")]
+    dependencies = [("assessment", "0011_membership_one_open_per_node")]
     operations = [migrations.RunPython(forward, backward)]

@@ -17,7 +17,7 @@ def end_duplicate_open_memberships(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessment", "0008_audit_append_only_trigger"),
+        ("assessment", "0010_alter_auditevent_kind"),
     ]
 
     operations = [
