@@ -91,6 +91,7 @@ class NoStoreMiddleware:
         is_download = response.has_header("Content-Disposition") or getattr(
             response, "streaming", False
         )
-        if request.user.is_authenticated or is_download:
+        user = getattr(request, "user", None)  # None on the token API's requests
+        if (user is not None and user.is_authenticated) or is_download:
             add_never_cache_headers(response)  # no-store, no-cache, private, max-age=0
         return response
