@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.models import Quarter, Region, Unit
+from assessment.audit import audit_object
+from assessment.models import AssessmentYear, AuditEvent, Quarter, Region, Unit
 from assessment.periods import parse_quarter_code
 
 from . import render_xlsx, sheets
@@ -47,6 +48,9 @@ def parse_period(sheet: str, code: str, region: Region) -> Quarter | int:
         return quarter
     if not re.fullmatch(r"\d{4}", code):
         raise ValidationError({"period": _("年度格式应为 2026。")})
+    if not AssessmentYear.objects.filter(region=region, year=int(code)).exists():
+        # only a year the region has opened: year 0 or 9999 has no sheet (and no valid date)
+        raise ValidationError({"period": _("本区没有 %(code)s 考核年度。") % {"code": code}})
     return int(code)
 
 
@@ -132,6 +136,16 @@ def export_start(
         output=output,
     )
     transaction.on_commit(lambda: _queue(job.pk))
+    audit_object(
+        AuditEvent.Kind.EXPORT_STARTED,
+        by=by,
+        obj=job,
+        outcome="queued",
+        sheet=sheet,
+        period=job.period,
+        output=output,
+        unit_id=getattr(unit, "pk", None),
+    )
     return job
 
 

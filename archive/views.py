@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessment.audit import audit, audit_object
+from assessment.models import AuditEvent
+
 from . import archive_data, selectors, services
 from .forms import ExportForm, current_quarter_code
 from .models import ExportJob
@@ -95,6 +98,13 @@ def export_download(request, pk):
         raise Http404 from exc
     response = FileResponse(handle, as_attachment=True, filename=job.file_name)
     response["X-Content-Type-Options"] = "nosniff"
+    audit_object(
+        AuditEvent.Kind.EXPORT_DOWNLOADED,
+        by=request.user,
+        obj=job,
+        outcome="downloaded",
+        file=job.file_name,
+    )
     return response
 
 
@@ -165,4 +175,18 @@ def person_sheet(request, pk, period, fmt):
 
     response["Content-Disposition"] = content_disposition_header(True, f"{name}.{ext}")
     response["X-Content-Type-Options"] = "nosniff"
+    audit(
+        AuditEvent.Kind.SHEET_DOWNLOADED,
+        request=request,
+        user=request.user,
+        region_id=person.region_id,
+        object="person",
+        object_id=person.pk,
+        person_id=person.pk,
+        person=person.name,
+        staff_no=person.staff_no,
+        outcome="downloaded",
+        period=period,
+        format=fmt,
+    )
     return response

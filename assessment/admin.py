@@ -75,9 +75,21 @@ class RoleScopedAdmin(SimpleHistoryAdmin):
     )
 
     def _in_scope_or_404(self, request, object_id) -> None:
-        # the history views load rows from the history table, past get_queryset
-        if self.get_object(request, unquote(object_id)) is None:
+        """An object outside the role's reach is a 404 in every object view, whether or not it
+        exists (a 403 for existing ids would confirm them); the history views load rows from
+        the history table, past get_queryset, so they check here first."""
+        if not self.has_view_permission(request) or (
+            self.get_object(request, unquote(object_id)) is None
+        ):
             raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         self._in_scope_or_404(request, object_id)
@@ -92,6 +104,8 @@ class RoleScopedAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
+        if not self._may(request):
+            return qs.none()
         if self._is_system(request):
             return qs
         return qs.filter(**{f"{self.region_field}__in": self._regions(request)})
@@ -155,3 +169,10 @@ class PersonAdmin(RoleScopedAdmin):
     # linking an account is not picked by id here: any id would do, another region's too
     readonly_fields = ["user"]
     list_select_related = ["unit", "section__unit"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # the same rule as the roster pages: only a person whose every role you may grant
+        from .services import may_change_person
+
+        may = self._may(request, obj)
+        return may and (obj is None or may_change_person(request.user, obj))

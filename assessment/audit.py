@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .models import AuditEvent
 
@@ -30,7 +31,24 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def audit(kind: str, *, request=None, user=None, username: str = "", region=None, **detail):
+def current_request():
+    """The request being served on this thread (simple-history's middleware keeps it), so
+    services audited without a request argument still record the client address."""
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def audit(
+    kind: str,
+    *,
+    request=None,
+    user=None,
+    username: str = "",
+    region=None,
+    region_id: int | None = None,
+    **detail,
+):
+    if request is None:
+        request = current_request()
     if user is not None and not username:
         username = user.get_username()
     return AuditEvent.objects.create(
@@ -38,8 +56,26 @@ def audit(kind: str, *, request=None, user=None, username: str = "", region=None
         user=user if user is not None and user.pk else None,
         username=username[:150],
         ip=client_ip(request),
-        region=region,
+        region_id=region.pk if region is not None else region_id,
         detail=detail,
+    )
+
+
+def audit_object(kind: str, *, by, obj, outcome: str, request=None, person=None, **detail):
+    """A result-changing or data-leaving action on one record: who (by, and the client address
+    of the current request), what (the model and id, and the person it concerns), and the
+    outcome. `detail` stays flat JSON of strings and numbers so the audit page can show it."""
+    person = person or getattr(obj, "person", None)
+    data = {"object": obj._meta.model_name, "object_id": obj.pk, "outcome": outcome}
+    if person is not None:
+        data.update(person_id=person.pk, person=person.name, staff_no=person.staff_no)
+    return audit(
+        kind,
+        request=request,
+        user=by,
+        region_id=getattr(obj, "region_id", None),
+        **data,
+        **detail,
     )
 
 

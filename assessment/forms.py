@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +30,27 @@ class LoginForm(AuthenticationForm):
         if self.user_cache is not None:  # a blank password passes clean(): it proves nothing
             lockout.clear_failures(username)
         return cleaned
+
+
+class LockingPasswordChangeForm(PasswordChangeForm):
+    """A wrong old password is a login failure: the same counters, lockout and audit event, so a
+    stolen session cannot guess the password. While the account is locked the old password is
+    not even checked."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        username = self.user.get_username()
+        if lockout.is_locked(username, self.request):
+            lockout.record_failure(username, self.request, where="password_change")
+            raise ValidationError(self.error_messages["password_incorrect"], code="locked")
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            lockout.record_failure(username, self.request, where="password_change")
+            raise
 
 
 class PersonForm(forms.ModelForm):

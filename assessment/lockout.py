@@ -23,9 +23,10 @@ def is_locked(username: str, request) -> bool:
     ).exists()
 
 
-def record_failure(username: str, request) -> None:
+def record_failure(username: str, request, *, where: str = "login") -> None:
+    """A wrong password at sign-in or on the password-change page (where) counts the same."""
     now = timezone.now()
-    audit(AuditEvent.Kind.LOGIN_FAILED, request=request, username=username)
+    audit(AuditEvent.Kind.LOGIN_FAILED, request=request, username=username, where=where)
     for key in _keys(username, request):
         LoginFailure.objects.create(key=key, at=now)
         recent = LoginFailure.objects.filter(key=key, at__gt=now - settings.LOCKOUT_WINDOW)

@@ -9,6 +9,7 @@ from django.contrib.messages.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .audit import audit
@@ -90,4 +91,23 @@ class FriendlyNotFoundMiddleware:
         response = self.get_response(request)
         if response.status_code == 404 and b"DEBUG = True" in response.content:
             return render(request, "404.html", status=404)
+        return response
+
+
+class NoStoreMiddleware:
+    """Private pages and every download are never kept by a browser or proxy cache
+    (Cache-Control: no-store): office computers are shared, and a back button or a cache
+    directory must not show one person's sheets or records to the next."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        is_download = response.has_header("Content-Disposition") or getattr(
+            response, "streaming", False
+        )
+        user = getattr(request, "user", None)  # None on the token API's requests
+        if (user is not None and user.is_authenticated) or is_download:
+            add_never_cache_headers(response)  # no-store, no-cache, private, max-age=0
         return response

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from .audit import audit
-from .models import SEPARATED_ADMIN_ROLES, AuditEvent, Membership, Person, Role, Section, Unit
+from .models import (
+    SEPARATED_ADMIN_ROLES,
+    AuditEvent,
+    Membership,
+    Person,
+    Role,
+    Section,
+    Unit,
+    User,
+)
 from .selectors import can_manage_unit
 from .tenancy import scope_for
 
@@ -17,6 +26,37 @@ from .tenancy import scope_for
 def _require_manager(user, unit: Unit) -> None:
     if not can_manage_unit(user, unit):
         raise PermissionDenied(_("您无权管理该单位。"))
+
+
+def may_change_role(by, *, role: str, region_id: int | None, unit_id: int | None) -> bool:
+    """One rule for every role-changing path (grant, revoke, deactivate, edit, admin site):
+    you may only change what you may grant. The separated admin roles only through the setup
+    command; region-wide roles and the principal leader (who decides the unit admin's own
+    grade) only by the region's district admin; other unit and section roles by whoever keeps
+    the unit's roster."""
+    if role in SEPARATED_ADMIN_ROLES or region_id is None:
+        return False
+    if _is_district_admin(by, region_id):
+        return True
+    if unit_id is None or role == Role.PRINCIPAL_LEADER:
+        return False
+    return unit_id in scope_for(by).units_with(Role.UNIT_ADMIN)
+
+
+def _require_may_change(by, memberships, message: str) -> None:
+    for m in memberships:
+        if not may_change_role(by, role=m.role, region_id=m.region_id, unit_id=m.unit_id):
+            raise PermissionDenied(message % {"role": m.get_role_display()})
+
+
+def may_change_person(by, person: Person) -> bool:
+    """Edit, transfer or deactivate a person: only when the actor may grant every role they hold."""
+    if not person.user_id:
+        return True
+    held = Membership.objects.current().filter(user_id=person.user_id)
+    return all(
+        may_change_role(by, role=m.role, region_id=m.region_id, unit_id=m.unit_id) for m in held
+    )
 
 
 def _save(obj, reason: str) -> None:
@@ -32,6 +72,12 @@ def person_save(*, person: Person, by, reason: str) -> Person:
     if person.pk:
         old_unit = Person.objects.select_for_update().get(pk=person.pk).unit
         _require_manager(by, old_unit)
+        if person.user_id:
+            _require_may_change(
+                by,
+                Membership.objects.current().filter(user_id=person.user_id),
+                _("该人员担任“%(role)s”，您无权授予该角色，因此也不能修改其信息。"),
+            )
     _require_manager(by, person.unit)
     person.region_id = person.unit.region_id
     _save(person, reason)
@@ -54,8 +100,9 @@ def person_deactivate(*, person: Person, by) -> Person:
     if user is not None and user.pk == by.pk:
         raise PermissionDenied(_("不能停用自己的账号。"))
     held = list(user.memberships.current().select_for_update()) if user else []
-    if any(m.unit_id is None for m in held) and not _is_district_admin(by, person.region_id):
-        raise PermissionDenied(_("该人员担任全区角色，只能由区管理员停用。"))
+    _require_may_change(
+        by, held, _("该人员担任“%(role)s”，您无权授予该角色，因此也不能停用其账号。")
+    )
     person.is_active = False
     person.save()
     update_change_reason(person, _("停用"))
@@ -90,7 +137,7 @@ def role_grant(*, user, role: str, unit: Unit, section: Section | None, by) -> M
     _require_manager(by, unit)
     if role in SEPARATED_ADMIN_ROLES:
         raise PermissionDenied(_("三员角色不能在此授予。"))
-    if role == Role.PRINCIPAL_LEADER and not _is_district_admin(by, unit.region_id):
+    if not may_change_role(by, role=role, region_id=unit.region_id, unit_id=unit.pk):
         # the principal leader decides every grade in the unit, the unit admin's included
         raise PermissionDenied(_("主要领导角色只能由区管理员授予。"))
     if user.pk == by.pk:  # an admin may not raise their own powers (e.g. to principal leader)
@@ -99,17 +146,32 @@ def role_grant(*, user, role: str, unit: Unit, section: Section | None, by) -> M
         raise ValidationError(_("三员账号不能兼任其他角色。"))
     if section is not None and section.unit_id != unit.pk:
         raise ValidationError({"section": _("组室必须属于该单位。")})
-    exists = (
+    # Idempotent and race-safe: the account row is locked, so concurrent grants to one account
+    # queue here and each sees the others' rows; the partial unique constraint
+    # (membership_one_open_per_node) is the backstop for any other writer.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    held = (
         Membership.objects.current()
         .filter(user=user, role=role, unit=unit, section=section)
-        .exists()
+        .order_by("pk")
+        .first()
     )
-    if exists:
-        raise ValidationError(_("该账号已担任此角色。"))
+    if held is not None:
+        held.already_held = True
+        return held
     membership = Membership(
         user=user, role=role, region_id=unit.region_id, unit=unit, section=section
     )
-    _save(membership, _("授予角色"))
+    try:
+        with transaction.atomic():
+            _save(membership, _("授予角色"))
+    except IntegrityError:
+        held = Membership.objects.filter(
+            user=user, role=role, unit=unit, section=section, valid_to__isnull=True
+        ).get()
+        held.already_held = True
+        return held
+    membership.already_held = False
     audit(
         AuditEvent.Kind.ROLE_GRANTED,
         user=by,
@@ -128,6 +190,7 @@ def role_revoke(*, membership: Membership, by) -> Membership:
         raise PermissionDenied(_("该角色不能在此撤销。"))
     _require_manager(by, membership.unit)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _require_may_change(by, [membership], _("您无权授予“%(role)s”角色，因此也不能撤销。"))
     if not Membership.objects.current().filter(pk=membership.pk).exists():
         raise ValidationError(_("该角色已不在任，无需撤销。"))
     return _end_membership(membership, by)
@@ -170,6 +233,8 @@ __all__ = [
     "section_create",
     "role_grant",
     "role_revoke",
+    "may_change_role",
+    "may_change_person",
     "separated_admin_grant",
     "Role",
 ]

@@ -57,7 +57,8 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_scope_cache", None)
     if cached is not None:
         return cached
-    from .models import Membership, Person, Role
+    from .access import CONTENT_READ
+    from .models import Membership, Person
 
     scope = Scope()
     try:
@@ -74,13 +75,14 @@ def scope_for(user) -> Scope:
         scope.grants.append(grant)
         if grant.region_id:
             scope.member_region_ids.add(grant.region_id)
-        if grant.role in (Role.DISTRICT_ADMIN, Role.DISCIPLINE) or (
-            grant.role == Role.HR and not grant.unit_id
-        ):
+        node = CONTENT_READ.get(grant.role)
+        if node == "node":  # HR: for the whole region, or for one unit
+            node = "unit" if grant.unit_id else "region"
+        if node == "region":
             scope.region_ids.add(grant.region_id)
-        elif grant.role in (Role.UNIT_ADMIN, Role.PRINCIPAL_LEADER, Role.HR):
+        elif node == "unit":
             scope.unit_ids.add(grant.unit_id)
-        elif grant.role in (Role.SECTION_CHIEF, Role.LEADER_IN_CHARGE):
+        elif node == "section":
             scope.section_ids.add(grant.section_id)
     user._scope_cache = scope
     return scope

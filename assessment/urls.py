@@ -16,6 +16,6 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("security/lockouts/", views.lockouts, name="lockouts"),
     path("calendar/", views.calendar_home, name="calendar-home"),
-    path("calendar/<int:region_pk>/<int:year>/", views.calendar_year, name="calendar"),
+    path("calendar/<int:region_pk>/<year:year>/", views.calendar_year, name="calendar"),
     path("calendar/days/<int:pk>/remove/", views.calendar_day_remove, name="calendar-remove"),
 ]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import lockout, selectors, services
 from .audit import audit
 from .audit_display import attach_details, lock_key_kind, lock_key_words
 from .formerrors import add_service_errors
 from .forms import (
     AuditFilterForm,
     CalendarDayForm,
+    LockingPasswordChangeForm,
     LoginForm,
     PersonForm,
     RoleGrantForm,
@@ -33,6 +36,25 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Wrong old passwords count towards the login lockout; once the account is locked the
+    session ends, as a stolen one must not keep guessing."""
+
+    template_name = "registration/password_change.html"
+    form_class = LockingPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        username = self.request.user.get_username()
+        if form.has_error("old_password") and lockout.is_locked(username, self.request):
+            logout(self.request)
+            messages.error(self.request, _("密码错误次数过多，账号已被暂时锁定，请稍后重新登录。"))
+            return redirect(settings.LOGIN_URL)
+        return super().form_invalid(form)
 
 
 @login_required
@@ -78,11 +100,21 @@ def unit_detail(request, pk):
             "page": page,
             "query": query,
             "sections": selectors.unit_sections(unit),
-            "memberships": selectors.unit_memberships(unit),
+            "memberships": _with_may_revoke(request.user, selectors.unit_memberships(unit)),
             "section_form": SectionForm(),
             "role_form": RoleGrantForm(unit=unit),
         },
     )
+
+
+def _with_may_revoke(user, memberships) -> list:
+    """Offer 撤销 only where the rule (services.may_change_role) allows it."""
+    rows = list(memberships)
+    for m in rows:
+        m.may_revoke = services.may_change_role(
+            user, role=m.role, region_id=m.region_id, unit_id=m.unit_id
+        )
+    return rows
 
 
 @login_required
@@ -121,6 +153,8 @@ def _person_form(request, unit, form):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied as exc:  # holds a role this admin may not grant
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("已保存 %(name)s。") % {"name": person.name})
             return redirect("assessment:unit-detail", pk=person.unit_id)
@@ -163,7 +197,7 @@ def role_grant(request, unit_pk):
     form = RoleGrantForm(request.POST, unit=unit)
     if form.is_valid():
         try:
-            services.role_grant(
+            membership = services.role_grant(
                 user=form.user,
                 role=form.cleaned_data["role"],
                 unit=unit,
@@ -175,7 +209,10 @@ def role_grant(request, unit_pk):
         except PermissionDenied as exc:  # a role this admin may not grant
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("已授予角色。"))
+            if membership.already_held:
+                messages.info(request, _("该账号已担任此角色。"))
+            else:
+                messages.success(request, _("已授予角色。"))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("assessment:unit-detail", pk=unit.pk)
@@ -189,6 +226,8 @@ def role_revoke(request, pk):
         services.role_revoke(membership=membership, by=request.user)
     except ValidationError as exc:  # revoked meanwhile by someone else
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:  # a role this admin may not grant, so may not revoke
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("已撤销角色。"))
     return redirect("assessment:unit-detail", pk=membership.unit_id)

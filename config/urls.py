@@ -1,10 +1,13 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from assessment import views as assessment_views
 from assessment.admin import admin_site
+from assessment.converters import YearConverter
 
 from .views import favicon, healthz
+
+register_converter(YearConverter, "year")
 
 urlpatterns = [
     path("", assessment_views.home, name="home"),
@@ -12,7 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        assessment_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

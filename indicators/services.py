@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, update_change_reason
 
+from assessment.audit import audit_object
 from assessment.chain import reviewer_chain
-from assessment.models import Person, Quarter, Region, UnitCategory
+from assessment.models import AuditEvent, Person, Quarter, Region, UnitCategory
 from assessment.periods import assessment_year, quarter_bounds, quarter_of_day
 
 from . import imports, selectors
@@ -309,6 +310,15 @@ def negative_record_create(*, record: NegativeRecord, by) -> NegativeRecord:
     record.save()
     update_change_reason(record, _("录入负面信息"))
     _negative_changed(record.person.region, [record])
+    audit_object(
+        AuditEvent.Kind.NEGATIVE_RECORDED,
+        by=by,
+        obj=record,
+        outcome="recorded",
+        type=record.type,
+        severity=record.severity,
+        date=record.date.isoformat(),
+    )
     return record
 
 
@@ -328,6 +338,13 @@ def negative_record_revoke(*, record: NegativeRecord, by, reason: str) -> Negati
     record.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     update_change_reason(record, _("撤销负面信息：%(r)s") % {"r": record.revoke_reason})
     _negative_changed(record.person.region, [record])
+    audit_object(
+        AuditEvent.Kind.NEGATIVE_REVOKED,
+        by=by,
+        obj=record,
+        outcome="revoked",
+        reason=record.revoke_reason,
+    )
     return record
 
 
@@ -409,6 +426,10 @@ def import_apply(*, batch: ImportBatch, by) -> int:
     batch.status, batch.applied_at = ImportBatch.Status.APPLIED, timezone.now()
     batch.save()
     update_change_reason(batch, _("确认导入"))
+    if batch.kind != ImportBatch.Kind.ATTENDANCE:
+        audit_object(
+            AuditEvent.Kind.NEGATIVE_IMPORTED, by=by, obj=batch, outcome="applied", rows=count
+        )
     days = [date.fromisoformat(r["date"]) for r in batch.rows]
     if batch.kind == ImportBatch.Kind.ATTENDANCE and days:
         for quarter in _quarters_touched(region, min(days), max(days)):

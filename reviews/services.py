@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history, update_change_reason
 
+from assessment.audit import audit_object
 from assessment.calendar import add_working_days
 from assessment.models import (
+    AuditEvent,
     Opinion,
     QuarterGrade,
     QuarterlyAssessment,
@@ -191,6 +193,9 @@ def quarterly_decide(
 
         qa, _action = engine.decide(
             assessment, by=by, comment=comment, suggested_grade=grade, apply=apply
+        )
+        audit_object(
+            AuditEvent.Kind.GRADE_DECIDED, by=by, obj=qa, outcome=grade, quarter=str(qa.quarter)
         )
     return qa
 
@@ -434,4 +439,14 @@ def appeal_decide(
         appeal.decided_at = timezone.now()
         appeal.save()
         update_change_reason(appeal, label)
+        audit_object(
+            AuditEvent.Kind.APPEAL_DECIDED,
+            by=by,
+            obj=appeal,
+            outcome=outcome,
+            person=qa.person,
+            assessment_id=qa.pk,
+            original_grade=appeal.original_grade,
+            new_grade=appeal.new_grade,
+        )
     return appeal

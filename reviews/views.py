@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment.models import QuarterGrade, QuarterlyAssessment, Region
+from assessment.params import query_id
 from assessment.tenancy import get_or_404
 
 from . import selectors, services
@@ -215,8 +216,7 @@ def queue_bulk(request):
 def decide(request, unit_pk, quarter):
     unit = selectors.unit_for_decide(request.user, unit_pk)
     quarter = selectors.quarter_or_404(unit.region_id, quarter)
-    section = request.GET.get("section")
-    section_id = int(section) if section and section.isdigit() else None
+    section_id = query_id(request, "section")
     if request.method == "POST":
         screen = selectors.decide_screen(request.user, unit, quarter, section_id)
         decisions = [

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from assessment.params import query_id
 from assessment.views import person_options
 
 from . import selectors, services
@@ -21,8 +22,8 @@ def record_list(request):
     if not selectors.can_manage_any(request.user):
         raise PermissionDenied
     units = list(selectors.record_units(request.user))
-    unit_id = request.GET.get("unit", "")
-    unit_id = int(unit_id) if unit_id.isdigit() and int(unit_id) in {u.pk for u in units} else None
+    unit_id = query_id(request, "unit")
+    unit_id = unit_id if unit_id in {u.pk for u in units} else None
     kind = request.GET.get("kind", "")
     kind = kind if kind in RewardKind.values else ""
     rows = selectors.records_for_user(request.user, unit_id=unit_id, kind=kind)

@@ -102,3 +102,27 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_flush_may_empty_the_audit_log():
+    """SQLite's append-only triggers (migration 0012) refuse DELETE of audit rows unless
+    assessment_audit_purge holds a row: a transactional test's flush sets it around itself."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        if any("assessment_auditevent" in sql for sql in sql_list):
+            sql_list = [
+                "INSERT INTO assessment_audit_purge (flag) VALUES (1)",
+                *sql_list,
+                "DELETE FROM assessment_audit_purge",
+            ]
+        return original(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original

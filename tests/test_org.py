@@ -268,7 +268,7 @@ def test_region_wide_roles_are_ended_only_by_a_district_admin(client, login, per
     hr.unit = a.unit
     hr.save()
     response = client.post(f"/org/people/{hr.pk}/deactivate/", follow=True)
-    assert "该人员担任全区角色，只能由区管理员停用。" in messages_of(response)
+    assert "该人员担任“人事干部”，您无权授予该角色，因此也不能停用其账号。" in messages_of(response)
     assert Person.objects.get(pk=hr.pk).is_active
     assert Membership.objects.current().filter(user=a.hr, role=Role.HR).exists()
     login(a.district_admin)
@@ -685,7 +685,7 @@ A_SECTION_PEOPLE = {"chief", "staff", "staff2", "unit_admin"}
     [
         ("district_admin", "region"),
         ("hr", "region"),
-        ("discipline", "region"),
+        ("discipline", {"discipline"}),  # negative records only: assessment/access.py
         ("unit_admin", A_UNIT_PEOPLE),
         ("principal", A_UNIT_PEOPLE),
         ("leader", A_SECTION_PEOPLE | {"leader"}),  # their own record, outside the section

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ..formerrors import add_service_errors
 from ..models import KeyTask, Role
+from ..params import query_id, query_year
 from ..tenancy import scope_for
 from ..uploads import download
 from . import rules, selectors, services
@@ -27,10 +28,7 @@ def _require_sees_tasks(user) -> None:
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
+    return query_year(request) or timezone.localdate().year
 
 
 @login_required
@@ -187,10 +185,7 @@ def note_read(request, pk):
 def supervision(request):
     if not rules.is_supervisor(request.user):
         raise PermissionDenied
-    try:
-        unit_id = int(request.GET.get("unit", ""))
-    except ValueError:
-        unit_id = None
+    unit_id = query_id(request, "unit")
     is_district = bool(scope_for(request.user).regions_with(Role.DISTRICT_ADMIN))
     overdue = selectors.supervision_overdue(request.user, unit_id=unit_id)
     page = Paginator(overdue, 50).get_page(request.GET.get("page"))

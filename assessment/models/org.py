@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -292,6 +293,21 @@ class Membership(models.Model):
             models.Index(fields=["unit", "role"]),
             models.Index(fields=["user", "role"]),
         ]
+        constraints = [
+            # one open-ended membership per account, role and node: concurrent grants cannot
+            # stack copies that a single revoke would leave in force (NULL nodes as 0, since
+            # NULLs never collide in a unique index on SQLite or PostgreSQL < 15)
+            models.UniqueConstraint(
+                "user",
+                "role",
+                Coalesce("region", 0),
+                Coalesce("unit", 0),
+                Coalesce("section", 0),
+                condition=Q(valid_to__isnull=True),
+                name="membership_one_open_per_node",
+                violation_error_message=_("该账号已担任此角色。"),
+            )
+        ]
 
     def __str__(self) -> str:
         node = self.section or self.unit or self.region or _("全平台")
@@ -329,6 +345,14 @@ class AuditEvent(models.Model):
         ROLE_REVOKED = "role_revoked", _("撤销角色")
         SESSION_EXPIRED = "session_expired", _("会话超时")
         ACCOUNT_DISABLED = "account_disabled", _("停用账号")
+        GRADE_DECIDED = "grade_decided", _("审定等次")
+        APPEAL_DECIDED = "appeal_decided", _("申诉复核")
+        EXPORT_STARTED = "export_started", _("发起导出")
+        EXPORT_DOWNLOADED = "export_downloaded", _("下载导出文件")
+        SHEET_DOWNLOADED = "sheet_downloaded", _("下载登记表")
+        NEGATIVE_RECORDED = "negative_recorded", _("录入负面信息")
+        NEGATIVE_REVOKED = "negative_revoked", _("撤销负面信息")
+        NEGATIVE_IMPORTED = "negative_imported", _("导入负面信息")
         ACCOUNTS_CREATED = "accounts_created", _("开通账号")
         PASSWORD_RESET = "password_reset", _("重置密码")
         API_CLIENT = "api_client", _("接口客户端变更")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reviews.models import Delegation, ReviewState
 
-from ..models import Attachment, Goal, GoalPlan, KeyTask, Person, WorkLog
+from ..models import AssessmentYear, Attachment, Goal, GoalPlan, KeyTask, Person, WorkLog
 from ..tenancy import get_or_404
 
 
@@ -38,14 +38,9 @@ def log_for_user(user, pk) -> WorkLog:
     )
 
 
-def month_bounds(month: str | None) -> tuple[date, date]:
-    """'2026-11' → (2026-11-01, 2026-11-30); anything else → the current month."""
-    today = timezone.localdate()
-    try:
-        year, mon = (int(part) for part in (month or "").split("-"))
-        start = date(year, mon, 1)
-    except ValueError:
-        start = today.replace(day=1)
+def month_bounds(first: date | None) -> tuple[date, date]:
+    """The month starting on `first` (from params.query_month) or the current month."""
+    start = first or timezone.localdate().replace(day=1)
     end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     return start, end
 
@@ -107,6 +102,15 @@ def goal_review_queue(user):
         .annotate(goal_count=Count("goals"))
         .order_by("submitted_at")
     )
+
+
+def goalplan_of(person: Person, year: int) -> GoalPlan | None:
+    return GoalPlan.objects.filter(person=person, year=year).first()
+
+
+def goal_year_is_open(region_id: int, year: int) -> bool:
+    """A year the region has opened (its AssessmentYear exists): goals may be set for it."""
+    return AssessmentYear.objects.filter(region_id=region_id, year=year).exists()
 
 
 def goalplan_for_user(user, pk) -> GoalPlan:

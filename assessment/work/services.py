@@ -14,7 +14,7 @@ from simple_history.utils import update_change_reason
 from reviews import engine
 from reviews.models import Decision, ReviewState
 
-from ..models import Attachment, Goal, GoalPlan, Person, Role, WorkLog
+from ..models import AssessmentYear, Attachment, Goal, GoalPlan, Person, Role, WorkLog
 from ..periods import assessment_year, quarter_of_day
 from ..tenancy import scope_for
 from ..uploads import validate_upload
@@ -193,6 +193,9 @@ def log_comment(*, log: WorkLog, by, text: str):
 
 
 def goalplan_get_or_create(*, person: Person, year: int) -> GoalPlan:
+    """The person's plan for a year the region has opened (an AssessmentYear row exists)."""
+    if not AssessmentYear.objects.filter(region_id=person.region_id, year=year).exists():
+        raise ValidationError(_("本区尚未开放 %(year)s 年度。") % {"year": year})
     plan, _created = GoalPlan.objects.get_or_create(
         person=person, year=year, defaults={"region_id": person.region_id}
     )

@@ -17,6 +17,7 @@ from reviews.models import Delegation
 
 from ..formerrors import add_service_errors
 from ..models import Attachment, Person, Role, WorkLog
+from ..params import query_month, query_year
 from ..selectors import person_for_user
 from ..tenancy import get_or_404, scope_for
 from ..uploads import download
@@ -43,7 +44,7 @@ def log_list(request):
         person = person_for_user(request.user, request.GET["person"])
     else:
         person = _my_person(request)
-    start, end = selectors.month_bounds(request.GET.get("month"))
+    start, end = selectors.month_bounds(query_month(request))
     return render(
         request,
         "work/log_list.html",
@@ -64,7 +65,7 @@ def log_list(request):
 def team_logs(request):
     """Leaders: everyone in their reach with this month's log counts."""
     _require_reviewer(request.user)
-    start, end = selectors.month_bounds(request.GET.get("month"))
+    start, end = selectors.month_bounds(query_month(request))
     people = selectors.team_log_counts(request.user, start, end)
     return render(
         request,
@@ -250,13 +251,25 @@ def attachment_download(request, pk):
 
 @login_required
 def goal_plan(request):
+    """My plan for a year the region has opened (?year=, default this year). A GET only shows:
+    a missing plan is started by POST, and only for an opened year."""
     person = _my_person(request)
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError as exc:
-        raise Http404 from exc
-    plan = services.goalplan_get_or_create(person=person, year=year)
-    return redirect("work:goal-detail", pk=plan.pk)
+    if request.method == "POST":
+        year = query_year(request.POST)
+    else:
+        year = query_year(request) if "year" in request.GET else timezone.localdate().year
+    if year is None:
+        raise Http404
+    plan = selectors.goalplan_of(person, year)
+    if plan is not None:
+        return redirect("work:goal-detail", pk=plan.pk)
+    is_open = selectors.goal_year_is_open(person.region_id, year)
+    if request.method == "POST" and is_open:
+        plan = services.goalplan_get_or_create(person=person, year=year)
+        return redirect("work:goal-detail", pk=plan.pk)
+    if "year" in request.GET and not is_open:
+        raise Http404
+    return render(request, "work/goal_start.html", {"year": year, "is_open": is_open})
 
 
 @login_required

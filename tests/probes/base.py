@@ -56,6 +56,7 @@ PERSONS = (
 )  # every region-A account that has a person
 REVIEWERS = ("principal", "leader", "chief")
 # the staff member's own records: the staff member, their chain, the unit admin, region roles
+# (not discipline officers: assessment/access.py CONTENT_READ)
 READERS = (
     "staff",
     "chief",
@@ -64,5 +65,4 @@ READERS = (
     "unit_admin",
     "district_admin",
     "hr",
-    "discipline",
 )

@@ -11,7 +11,6 @@ SEES_PERSON_TASK = (
     "unit_admin",
     "district_admin",
     "hr",
-    "discipline",
 )
 SUPERVISORS = ("principal", "leader", "unit_admin", "district_admin")
 

@@ -104,7 +104,12 @@ def test_empty_plan_cannot_be_submitted(personas):
 def test_staff_adds_goals_through_the_page(login, personas):
     open_goal_window(personas.a.region, timezone.localdate().year)
     client = login(personas.a.staff)
-    response = client.get(reverse("work:goal-plan"), follow=True)
+    start = client.get(reverse("work:goal-plan"))
+    assert not GoalPlan.objects.exists()  # a GET only offers to start the plan
+    assert "开始填写年度目标" in start.content.decode()
+    response = client.post(
+        reverse("work:goal-plan"), {"year": timezone.localdate().year}, follow=True
+    )
     plan = GoalPlan.objects.get(person=personas.a.people["staff"])
     client.post(
         reverse("work:goal-add", args=[plan.pk]),
@@ -134,3 +139,25 @@ def test_goal_review_queue_queries_constant(login, personas, django_assert_max_n
     with django_assert_max_num_queries(12):
         page = client.get(reverse("work:goal-review-queue")).content.decode()
     assert personas.a.people["staff2"].name in page
+
+
+@pytest.mark.parametrize("year", ["0", "2999", "32767", "9" * 25, "-1", "x"])
+def test_goal_plan_get_with_any_year_creates_nothing(login, personas, year):
+    open_goal_window(personas.a.region, timezone.localdate().year)
+    response = login(personas.a.staff).get(reverse("work:goal-plan"), {"year": year})
+    assert response.status_code == 404
+    assert not GoalPlan.objects.exists()
+
+
+def test_goal_plan_only_for_years_the_region_opened(login, personas):
+    client = login(personas.a.staff)
+    year = timezone.localdate().year
+    page = client.get(reverse("work:goal-plan"))  # this year not opened yet: a message, no row
+    assert "本区尚未开放" in page.content.decode()
+    response = client.post(reverse("work:goal-plan"), {"year": year})
+    assert "本区尚未开放" in response.content.decode()
+    assert not GoalPlan.objects.exists()
+    open_goal_window(personas.a.region, year)
+    client.post(reverse("work:goal-plan"), {"year": year})
+    client.post(reverse("work:goal-plan"), {"year": year})  # twice: still one plan
+    assert GoalPlan.objects.get().year == year
