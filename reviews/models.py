@@ -110,9 +110,7 @@ class ReviewAction(models.Model):
     decision = models.CharField(_("操作"), max_length=20, choices=Decision)
     from_status = models.CharField(_("原状态"), max_length=20, choices=ReviewState)
     to_status = models.CharField(_("新状态"), max_length=20, choices=ReviewState)
-    suggested_grade = models.CharField(
-        _("等次"), max_length=20, choices=grade_choices, blank=True
-    )
+    suggested_grade = models.CharField(_("等次"), max_length=20, choices=grade_choices, blank=True)
     comment = models.TextField(_("意见"), blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
@@ -213,9 +211,7 @@ class Appeal(models.Model):
         _("状态"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
     )
     original_grade = models.CharField(_("原等次"), max_length=20, choices=grade_choices)
-    new_grade = models.CharField(
-        _("复核等次"), max_length=20, choices=grade_choices, blank=True
-    )
+    new_grade = models.CharField(_("复核等次"), max_length=20, choices=grade_choices, blank=True)
     outcome_reason = models.TextField(_("复核意见"), blank=True)
     created = models.DateTimeField(_("申诉时间"), default=timezone.now)
     due = models.DateField(_("办结期限"))
