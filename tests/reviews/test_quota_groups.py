@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from assessment.models import AssessmentYear, Person, QuarterlyAssessment
 from reviews import services
-from reviews.models import QuotaGroup, QuotaGroupMember, ReviewState
+from reviews.models import QuotaGroup, QuotaGroupMember
 from reviews.quota import PoolMap, quota_pools
 from tests.concurrency import race
 
-from .helpers import open_quarter
+from .helpers import at_decision, open_quarter
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,8 @@ def _group(a, quarter, name="合并组", *, units=(), sections=(), split_leaders
 
 
 def _at_decision(a, keys, quarter) -> list[QuarterlyAssessment]:
-    """Records put straight at the principal's decision (the chain is tested elsewhere)."""
-    rows = list(
-        QuarterlyAssessment.objects.filter(
-            quarter=quarter, person__in=[a.people[k] for k in keys]
-        ).order_by("pk")
-    )
-    for qa in rows:
-        qa.status, qa.chain, qa.pending_level = ReviewState.IN_REVIEW, [[3, a.principal.pk]], 3
-        qa.pending_user_id = a.principal.pk
-        qa.save()
-    return rows
+    people = [a.people[k] for k in keys]
+    return at_decision(a, QuarterlyAssessment.objects.filter(quarter=quarter, person__in=people))
 
 
 def test_merged_units_share_one_pool_and_the_refusal_names_it(personas):
@@ -164,15 +155,7 @@ def test_concurrent_good_decisions_across_a_groups_units_grant_exactly_its_place
     _more_people(a, 10)
     quarter = open_quarter(a)
     _group(a, quarter, "合并组", units=[a.unit, a.other_unit])
-    racers = list(QuarterlyAssessment.objects.filter(quarter=quarter).order_by("?"))
-    QuarterlyAssessment.objects.filter(pk__in=[r.pk for r in racers]).update(
-        status=ReviewState.IN_REVIEW,
-        chain=[[3, a.principal.pk]],
-        pending_level=3,
-        pending_user=a.principal,
-    )
-    for r in racers:
-        r.refresh_from_db()
+    racers = at_decision(a, QuarterlyAssessment.objects.filter(quarter=quarter))
     outcomes = race(
         [
             lambda qa=qa: services.quarterly_decide(assessment=qa, by=a.principal, grade="good")

@@ -21,7 +21,7 @@ from reviews.rules import blocked_people
 from rewards.models import RewardKind, RewardType
 from tests.rewards.helpers import make_record
 
-from .helpers import decided, open_quarter, record, submit, to_decision
+from .helpers import at_decision, decided, open_quarter, record, sanction, submit, to_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -242,22 +242,13 @@ def _seconded(a, n: int) -> None:
         )
 
 
-def _at_decision(a, qs):
-    rows = list(qs.order_by("pk"))
-    for qa in rows:  # seconded staff have no accounts: put straight at the decision
-        qa.status, qa.chain, qa.pending_level = ReviewState.IN_REVIEW, [[3, a.principal.pk]], 3
-        qa.pending_user_id = a.principal.pk
-        qa.save()
-    return rows
-
-
 def test_seconded_staff_have_their_own_quota(personas):
     a = personas.a
     _seconded(a, 3)
     quarter = open_quarter(a)
     decided(a, "staff", quarter)
     decided(a, "staff2", quarter)  # civil servants: 6 → 2 places, both used
-    first, second, _third = _at_decision(
+    first, second, _third = at_decision(
         a, QuarterlyAssessment.objects.filter(quarter=quarter, person_kind="seconded")
     )
     assert services.quarterly_decide(assessment=first, by=a.principal, grade="good").grade
@@ -271,7 +262,7 @@ def test_small_pool_has_no_place_unless_the_year_grants_at_least_one(personas):
     a = personas.a
     _seconded(a, 2)
     quarter = open_quarter(a)
-    first, _second = _at_decision(
+    first, _second = at_decision(
         a, QuarterlyAssessment.objects.filter(quarter=quarter, person_kind="seconded")
     )
     with pytest.raises(ValidationError, match="名额 0 已用 0"):
@@ -283,16 +274,7 @@ def test_small_pool_has_no_place_unless_the_year_grants_at_least_one(personas):
 def test_sanction_in_force_blocks_good(personas):
     a = personas.a
     quarter = open_quarter(a)
-    NegativeRecord.objects.create(
-        region=a.region,
-        person=a.people["staff"],
-        source="discipline",
-        type="violation",
-        severity="serious",
-        date=date(2026, 5, 10),
-        in_force_until=date(2026, 12, 31),
-        recorded_by=a.discipline,
-    )
+    sanction(a, "staff", date(2026, 5, 10))
     qa = to_decision(a, "staff", quarter)
     with pytest.raises(ValidationError) as exc:
         services.quarterly_decide(assessment=qa, by=a.principal, grade="good")
@@ -386,16 +368,7 @@ def test_bulk_decide_over_the_quota_is_refused_as_a_whole(personas):
 def test_bulk_decide_within_the_quota_reports_other_refusals_and_goes_on(personas):
     a = personas.a
     quarter = open_quarter(a)
-    NegativeRecord.objects.create(
-        region=a.region,
-        person=a.people["staff2"],
-        source="discipline",
-        type="violation",
-        severity="serious",
-        date=date(2026, 8, 10),
-        in_force_until=date(2026, 12, 31),
-        recorded_by=a.discipline,
-    )
+    sanction(a, "staff2")
     rows = [to_decision(a, k, quarter) for k in ("staff", "staff2", "unit_admin")]
     grades = ["good", "good", "average"]
     result = services.quarterly_bulk_decide(
