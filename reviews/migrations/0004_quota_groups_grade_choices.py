@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0009_year_good_quota_min_one'),
+        ('assessment', '0010_alter_auditevent_kind'),
         ('reviews', '0003_decision_choices_grade_length'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
