@@ -1,6 +1,7 @@
 """Demo content for one region: indicator systems for 2026, attendance for 2026Q3 and Q4 so
 far (every person, every working day, as an attendance machine's export imported in one
-batch), negative records in four units, leader ratings for Q3, and the Q3/Q4 scores."""
+batch), negative records in four units, leader ratings for Q3 and — as a real quarter has by
+review time — for most people of Q4, and the Q3/Q4 scores."""
 
 from __future__ import annotations
 
@@ -69,6 +70,8 @@ def seed_region(region, rng: random.Random) -> None:
     _attendance(region, people, working_days(q3.start, today, region.pk), rng)
     _negatives(region, people, recorder, q3.start, today, rng)
     _ratings(region, people, q3, rng)
+    # by review time the chains have rated most of the open quarter (a few not yet)
+    _ratings(region, people, q4, rng, share=0.9)
     quarter_scores_recompute(quarter=q3, reason="演示数据")
     quarter_scores_recompute(quarter=q4, reason="演示数据")
 
@@ -138,8 +141,9 @@ def _negatives(region, people, recorder, start, end, rng) -> None:
     bulk_create_with_history(records, NegativeRecord, default_change_reason="演示数据")
 
 
-def _ratings(region, people, quarter, rng) -> None:
-    """The first reviewer of each person's chain rates every leader-rated indicator."""
+def _ratings(region, people, quarter, rng, share: float = 1.0) -> None:
+    """The first reviewer of each person's chain rates every leader-rated indicator (for
+    `share` of the people)."""
     systems = indicator_systems_ensure(region=region, year=YEAR)
     by_category = {
         cid: [i.pk for i in s.indicators.filter(method=Method.LEADER_RATING)]
@@ -153,7 +157,7 @@ def _ratings(region, people, quarter, rng) -> None:
     now = timezone.now()
     for person in people:
         chain = chains.get(person.pk)
-        if not chain:
+        if not chain or rng.random() >= share:
             continue
         centre = rng.choices((0, 1, 2), (35, 55, 10))[0]
         for indicator_id in by_category.get(unit_category[person.unit_id], ()):

@@ -142,7 +142,7 @@ class IndicatorSystem(models.Model):
         _("给出等次建议所需的最低有数据权重"),
         max_digits=5,
         decimal_places=2,
-        default=50,
+        default=60,
         validators=PCT,
         help_text=_("有数据的正向指标权重之和低于此值时，只显示得分，不给出等次建议。"),
     )

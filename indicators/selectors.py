@@ -171,6 +171,7 @@ def unit_scores(unit: Unit, quarter: Quarter):
         .prefetch_related(None)
         .annotate(
             score=_score_field(quarter, "score"),
+            covered=_score_field(quarter, "covered_weight"),
             grade=_score_field(quarter, "suggested_grade"),
             blocked=_score_field(quarter, "good_blocked"),
         )

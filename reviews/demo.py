@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
 from django.utils import timezone
 
 from assessment.calendar import add_working_days
@@ -30,9 +31,10 @@ from assessment.periods import quarter_for
 from indicators.models import QuarterScore
 
 from .engine import REGION_LEVEL
-from .models import Decision, ReviewAction, ReviewState
+from .models import Decision, QuotaGroup, QuotaGroupMember, ReviewAction, ReviewState
 from .opening import _ensure_unit_quarters
-from .rules import blocked_people, good_places
+from .quota import PoolMap, good_places
+from .rules import blocked_people
 
 YEAR = 2026
 DEMO_UNIT = "区财政局"
@@ -54,6 +56,7 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 def seed_region(region, rng: random.Random) -> None:
     q3, q4 = quarter_for(region, YEAR, 3), quarter_for(region, YEAR, 4)
+    _quota_group(region, q3.year)
     for quarter in (q3, q4):
         _ensure_unit_quarters(region, quarter)
     people = {p.pk: p for p in Person.objects.filter(region=region).select_related("user")}
@@ -77,6 +80,24 @@ def seed_region(region, rng: random.Random) -> None:
     )
     Quarter.objects.filter(pk=q3.pk).update(status=Quarter.Status.CLOSED)
     Quarter.objects.filter(pk=q4.pk).update(status=Quarter.Status.OPEN)
+
+
+def _quota_group(region, year) -> None:
+    """Two of the smallest units (not the demo logins' unit) share one 好 quota pool."""
+    sizes = (
+        Person.objects.filter(region=region, is_active=True, kind=Person.Kind.CIVIL_SERVANT)
+        .exclude(unit__name=DEMO_UNIT)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by("n", "unit_id")
+    )
+    small = [row["unit_id"] for row in sizes[:2]]
+    if len(small) < 2:
+        return
+    group = QuotaGroup.objects.create(region=region, year=year, name="小单位合并名额组")
+    QuotaGroupMember.objects.bulk_create(
+        [QuotaGroupMember(group=group, year=year, unit_id=u) for u in small]
+    )
 
 
 def _fresh_records(region, quarter, people) -> list[QuarterlyAssessment]:
@@ -130,23 +151,24 @@ def _scores(quarter) -> dict[int, QuarterScore]:
     return {
         s.person_id: s
         for s in QuarterScore.objects.filter(quarter=quarter).only(
-            "person_id", "score", "suggested_grade"
+            "person_id", "score", "covered_weight", "suggested_grade"
         )
     }
 
 
-def _q3_grades(records, scores, blocked, percent) -> dict[int, str]:
+def _q3_grades(records, scores, blocked, year) -> dict[int, str]:
     """Band grades, with 好 capped per unit and group by score, sanctions respected, and at least
     a couple of 一般 in the region so the mentoring flag shows."""
     grades: dict[int, str] = {}
     groups: dict[tuple, list] = defaultdict(list)
+    pmap = PoolMap.load(year.pk)
     for qa in records:
         s = scores.get(qa.person_id)
         band = (s.suggested_grade if s else "") or QuarterGrade.FAIRLY_GOOD
         grades[qa.person_id] = band
-        groups[(qa.unit_id, qa.person_kind)].append(qa)
+        groups[pmap.key_of(qa.unit_id, qa.section_id, qa.person_kind, False)].append(qa)
     for members in groups.values():
-        places = good_places(percent, len(members))
+        places = good_places(year.good_quota_percent, len(members), min_one=year.good_quota_min_one)
         ranked = sorted(
             (qa for qa in members if grades[qa.person_id] == QuarterGrade.GOOD),
             key=lambda qa: -(scores[qa.person_id].score or 0) if qa.person_id in scores else 0,
@@ -167,11 +189,18 @@ def _q3_grades(records, scores, blocked, percent) -> dict[int, str]:
     return grades
 
 
+def _snapshot(qa, s) -> None:
+    """The score as services.snapshot_score copies it onto the record."""
+    qa.score, qa.score_covered, qa.band_grade = (
+        (s.score, s.covered_weight, s.suggested_grade) if s else (None, None, "")
+    )
+
+
 def _decide_q3(region, quarter, people, chains, admin, rng, trail, ct) -> None:
     records = _fresh_records(region, quarter, people)
     scores = _scores(quarter)
     blocked = blocked_people([qa.person_id for qa in records], quarter)
-    grades = _q3_grades(records, scores, blocked, quarter.year.good_quota_percent)
+    grades = _q3_grades(records, scores, blocked, quarter.year)
     submitted = _at(date(YEAR, 10, 9), 9)
     decided_day = date(YEAR, 10, 9)
     start = date(YEAR, 10, 12)
@@ -183,7 +212,7 @@ def _decide_q3(region, quarter, people, chains, admin, rng, trail, ct) -> None:
         qa.summary = SUMMARY.format(n=rng.randint(3, 8))
         qa.self_grade = rng.choice((QuarterGrade.GOOD, QuarterGrade.FAIRLY_GOOD))
         qa.chain, qa.submitted_at = chain, submitted
-        qa.score, qa.band_grade = (s.score, s.suggested_grade) if s else (None, "")
+        _snapshot(qa, s)
         qa.grade, qa.needs_mentoring = grade, grade in (QuarterGrade.AVERAGE, QuarterGrade.POOR)
         decider = chain[-1][1] or admin
         qa.decided_by_id, qa.decided_at = decider, _at(decided_day, 16)
@@ -278,7 +307,7 @@ def _mid_review_q4(region, quarter, people, chains, admin, rng, trail, ct) -> No
         qa.summary = SUMMARY.format(n=rng.randint(2, 6))
         qa.self_grade = rng.choice((QuarterGrade.GOOD, QuarterGrade.FAIRLY_GOOD, ""))
         qa.chain, qa.submitted_at = chain, base
-        qa.score, qa.band_grade = (s.score, s.suggested_grade) if s else (None, "")
+        _snapshot(qa, s)
         qa.status = ReviewState.IN_REVIEW
         qa.pending_level, qa.pending_user_id = chain[depth]
         qa.pending_since = _at(date(YEAR, 11, 20) + timedelta(days=depth), 9)

@@ -46,7 +46,21 @@ class OpinionForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    reason = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label=_("申诉理由"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请填写申诉理由。")},
+    )
+
+    def __init__(self, *args, agreed: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if agreed:  # the person agreed with this result: appealing withdraws that, knowingly
+            self.fields["withdraw_agreement"] = forms.BooleanField(
+                label=_("我已对该结果填写“同意”，现撤回同意意见并提出申诉"),
+                error_messages={
+                    "required": _("您已对该结果填写“同意”，申诉前请确认撤回同意意见。")
+                },
+            )
 
 
 class AppealDecideForm(forms.Form):

@@ -39,6 +39,19 @@ class Decision(models.TextChoices):
 LEVEL_NAMES = {1: _("股组长"), 2: _("分管领导"), 3: _("主要领导")}
 
 
+def grade_choices():
+    """Every grade a review may carry (QuarterGrade is defined beside the quarterly record,
+    which imports this module, hence the late import: Django accepts a callable here)."""
+    from assessment.models.quarterly import QuarterGrade
+
+    return QuarterGrade.choices
+
+
+def grade_label(value: str) -> str:
+    """A stored grade as the UI shows it (an unknown value is shown as it is)."""
+    return str(dict(grade_choices()).get(value, value)) if value else ""
+
+
 class Reviewable(models.Model):
     """Abstract: a record that moves through the review chain.
 
@@ -97,7 +110,7 @@ class ReviewAction(models.Model):
     decision = models.CharField(_("操作"), max_length=20, choices=Decision)
     from_status = models.CharField(_("原状态"), max_length=20, choices=ReviewState)
     to_status = models.CharField(_("新状态"), max_length=20, choices=ReviewState)
-    suggested_grade = models.CharField(_("建议等次"), max_length=20, blank=True)
+    suggested_grade = models.CharField(_("等次"), max_length=20, choices=grade_choices, blank=True)
     comment = models.TextField(_("意见"), blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
@@ -197,8 +210,8 @@ class Appeal(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
     )
-    original_grade = models.CharField(_("原等次"), max_length=20)
-    new_grade = models.CharField(_("复核等次"), max_length=20, blank=True)
+    original_grade = models.CharField(_("原等次"), max_length=20, choices=grade_choices)
+    new_grade = models.CharField(_("复核等次"), max_length=20, choices=grade_choices, blank=True)
     outcome_reason = models.TextField(_("复核意见"), blank=True)
     created = models.DateTimeField(_("申诉时间"), default=timezone.now)
     due = models.DateField(_("办结期限"))
@@ -228,6 +241,96 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.get_status_display()}"
+
+
+class QuotaGroup(models.Model):
+    """名额组: units and/or sections of a region that share one grade quota for a year.
+
+    By default each unit is its own pool (its civil servants, and separately its seconded
+    staff). A region merges small units or sections into one pool with a group, and may split
+    the group's leaders (领导成员: principal leaders and leaders in charge) from its other staff.
+    Civil servants and seconded staff are always counted apart (DOMAIN.md "Rewards"). The same
+    groups serve the quarterly 好 quota and the year-end 优秀 quota of that year."""
+
+    region = models.ForeignKey("assessment.Region", verbose_name=_("区"), on_delete=models.CASCADE)
+    year = models.ForeignKey(
+        "assessment.AssessmentYear",
+        verbose_name=_("年度"),
+        related_name="quota_groups",
+        on_delete=models.CASCADE,
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    split_leaders = models.BooleanField(
+        _("领导成员单独计算名额"),
+        default=False,
+        help_text=_("勾选后，组内领导成员（主要领导、分管领导）与其他人员分别计算名额。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("名额组")
+        verbose_name_plural = _("名额组")
+        ordering = ["year_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "name"], name="quotagroup_year_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuotaGroupMember(models.Model):
+    """名额组成员: one unit or one section in a quota group. A unit or a section is in at most
+    one group per year; a section's group takes precedence over its unit's."""
+
+    group = models.ForeignKey(
+        QuotaGroup, verbose_name=_("名额组"), related_name="members", on_delete=models.CASCADE
+    )
+    # the group's year, repeated so "one group per unit and year" is a database constraint
+    year = models.ForeignKey(
+        "assessment.AssessmentYear", related_name="+", on_delete=models.CASCADE
+    )
+    unit = models.ForeignKey(
+        "assessment.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+    )
+    section = models.ForeignKey(
+        "assessment.Section",
+        verbose_name=_("组室"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("名额组成员")
+        verbose_name_plural = _("名额组成员")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False, section__isnull=True)
+                | models.Q(unit__isnull=True, section__isnull=False),
+                name="quotamember_unit_xor_section",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "unit"],
+                condition=models.Q(unit__isnull=False),
+                name="quotamember_unit_once",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "section"],
+                condition=models.Q(section__isnull=False),
+                name="quotamember_section_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.section or self.unit}"
 
 
 # 互评 and 群众点评 live in reviews.ratings; importing them here registers them with the app.

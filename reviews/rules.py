@@ -1,94 +1,15 @@
-"""The grading rules of a quarter (DOMAIN.md "Grades"): the 好 quota and the sanction block.
+"""The grading rules of a quarter (DOMAIN.md "Grades"): the sanction block. The 好 quota and
+its pools (名额组) are in reviews.quota.
 
-Quota rule (好等次比例):
-    places(group) = floor(good_quota_percent × participants(group) / 100), at least 1 when the
-    group has any participant, where a group is the unit's civil servants or the unit's seconded
-    staff (借用人员) in the quarter. Seconded staff never count against the civil-servant quota
-    (DOMAIN.md "Rewards"): the civil servants' 好 are capped by the civil servants' count, and
-    the seconded staff's 好 by their own count. Participants are the unit's quarterly records
-    with `participates` set.
-
-Both checks return the refusal message naming the rule and the facts, or None.
+The check returns the refusal message naming the rule and the facts, or None.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from assessment.models import Person, QuarterGrade, QuarterlyAssessment
 from indicators.models import NegativeRecord, Severity
 from rewards.models import RewardRecord
-
-from .models import ReviewState
-
-GRADED_STATES = (
-    ReviewState.DECIDED,
-    ReviewState.PUBLICISED,
-    ReviewState.CONFIRMED,
-    ReviewState.APPEALED,
-)
-
-
-def good_places(percent: int, participants: int) -> int:
-    """floor(percent × participants / 100), at least 1 when there is any participant."""
-    if participants <= 0:
-        return 0
-    return max(1, percent * participants // 100)
-
-
-@dataclass(frozen=True)
-class QuotaUse:
-    kind: str  # Person.Kind
-    percent: int
-    participants: int
-    places: int
-    used: int
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.places - self.used)
-
-    @property
-    def label(self) -> str:
-        return str(Person.Kind(self.kind).label)
-
-
-def quota_use(unit_id: int, quarter, percent: int) -> dict[str, QuotaUse]:
-    """Participants, places and 好 used per group, in one query."""
-    rows = (
-        QuarterlyAssessment.objects.filter(unit_id=unit_id, quarter=quarter, participates=True)
-        .values("person_kind")
-        .annotate(
-            n=Count("pk"),
-            good=Count("pk", filter=Q(grade=QuarterGrade.GOOD, status__in=GRADED_STATES)),
-        )
-    )
-    found = {r["person_kind"]: r for r in rows}
-    result = {}
-    for kind in Person.Kind.values:
-        row = found.get(kind, {"n": 0, "good": 0})
-        result[kind] = QuotaUse(
-            kind, percent, row["n"], good_places(percent, row["n"]), row["good"]
-        )
-    return result
-
-
-def quota_refusal(use: QuotaUse) -> str | None:
-    if use.used < use.places:
-        return None
-    return _(
-        "本季度“好”等次名额 %(places)s 已用 %(used)s（%(kind)s参加考核 %(n)s 人 × "
-        "%(pct)s%%，向下取整，至少 1 名），不能再评为“好”。"
-    ) % {
-        "kind": use.label,
-        "n": use.participants,
-        "pct": use.percent,
-        "places": use.places,
-        "used": use.used,
-    }
 
 
 def sanction_blocks_good(person, quarter) -> str | None:

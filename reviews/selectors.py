@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,7 +26,8 @@ from rewards.models import RewardRecord
 
 from .engine import REGION_LEVEL
 from .models import LEVEL_NAMES, Appeal, Decision, Delegation, Reminder, ReviewState
-from .rules import blocked_people, quota_use
+from .quota import PoolMap, leader_flag, quota_pools
+from .rules import blocked_people
 
 REVIEWER_ROLES = (Role.SECTION_CHIEF, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER)
 
@@ -72,13 +73,31 @@ def _delegated_from(user) -> list[int]:
     )
 
 
+def with_current_score(qs):
+    """Annotate each record with its indicator score as it stands now (live_score,
+    live_covered, live_band): until the decision copies them, the record's own score fields
+    are those of its submission, before the reviewers' ratings."""
+    current = QuarterScore.objects.filter(
+        person_id=OuterRef("person_id"), quarter_id=OuterRef("quarter_id")
+    )
+    return qs.annotate(
+        live_score=Subquery(current.values("score")[:1]),
+        live_covered=Subquery(current.values("covered_weight")[:1]),
+        live_band=Subquery(current.values("suggested_grade")[:1]),
+    )
+
+
+def _waiting_for(user):
+    return QuarterlyAssessment.objects.filter(
+        Q(pending_user=user) | Q(pending_user_id__in=_delegated_from(user)),
+        status=ReviewState.IN_REVIEW,
+    )
+
+
 def review_queue(user):
     """Quarterly records waiting for this account (or someone it stands in for)."""
-    return (
-        QuarterlyAssessment.objects.filter(
-            Q(pending_user=user) | Q(pending_user_id__in=_delegated_from(user)),
-            status=ReviewState.IN_REVIEW,
-        )
+    return with_current_score(
+        _waiting_for(user)
         .select_related("person", "section", "unit", "quarter__year")
         .order_by("quarter__start", "section__name", "person__staff_no")
     )
@@ -90,7 +109,7 @@ def is_reviewer(user) -> bool:
 
 
 def pending_count(user) -> int:
-    return review_queue(user).count()
+    return _waiting_for(user).count()
 
 
 # -- the unit decide screen ---------------------------------------------------------------------
@@ -112,8 +131,10 @@ def unit_for_decide(user, pk) -> Unit:
 class DecideRow:
     qa: QuarterlyAssessment
     score: object = None
+    covered: object = None  # the weight the score rests on (of 100)
     band: str = ""
     band_label: str = ""
+    pool: object = None  # reviews.quota.Pool
     suggestions: dict[int, str] = field(default_factory=dict)
     comments: list = field(default_factory=list)
     blocked: bool = False
@@ -123,9 +144,11 @@ class DecideRow:
 def decide_screen(user, unit: Unit, quarter: Quarter, section_id: int | None = None) -> dict:
     """Every record of the unit for the quarter, with score, band, the levels' suggestions and
     comments, whether a sanction blocks 好, whether this account may decide it now; and the
-    quota used/remaining per group. A fixed number of queries whatever the unit's size."""
+    quota used/remaining per pool (名额组). A fixed number of queries whatever the unit's size."""
+    pmap = PoolMap.load(quarter.year_id)
     rows_qs = (
         QuarterlyAssessment.objects.filter(unit=unit, quarter=quarter)
+        .annotate(leader=leader_flag(quarter, pmap))
         .select_related("person", "section")
         .defer("summary", "opinion_reason", "ungraded_reason")
         .order_by("section__name", "person__staff_no")
@@ -137,9 +160,10 @@ def decide_screen(user, unit: Unit, quarter: Quarter, section_id: int | None = N
     scores = {
         s.person_id: s
         for s in QuarterScore.objects.filter(quarter=quarter, person_id__in=ids).only(
-            "person_id", "score", "suggested_grade", "good_blocked"
+            "person_id", "score", "covered_weight", "suggested_grade", "good_blocked"
         )
     }
+    pools = quota_pools(quarter, [unit.pk], pmap)
     trail = _trail_values(records)
     blocked = blocked_people(ids, quarter)
     mine = actionable_ids(records, user)
@@ -151,10 +175,12 @@ def decide_screen(user, unit: Unit, quarter: Quarter, section_id: int | None = N
         row = DecideRow(
             qa=qa,
             score=score.score if score else qa.score,
+            covered=score.covered_weight if score else qa.score_covered,
             band=band,
             band_label=labels.get(band, "—"),
             blocked=qa.person_id in blocked or bool(score and score.good_blocked),
             actionable=qa.pk in mine,
+            pool=pools.get(pmap.key_of(qa.unit_id, qa.section_id, qa.person_kind, qa.leader)),
         )
         row.suggestions = {0: labels.get(qa.self_grade, "—")}
         for level, grade, comment, decision in trail.get(qa.pk, ()):
@@ -165,7 +191,8 @@ def decide_screen(user, unit: Unit, quarter: Quarter, section_id: int | None = N
         rows.append(row)
     return {
         "rows": rows,
-        "quota": quota_use(unit.pk, quarter, quarter.year.good_quota_percent),
+        # the pools of this unit's people (a group also counts its members in other units)
+        "quota": pmap.pools_of_unit(pools, unit.pk),
         "sections": unit.sections.filter(is_active=True).order_by("name"),
         "decided": sum(1 for r in records if r.status == ReviewState.DECIDED),
     }
@@ -209,6 +236,20 @@ def actionable_ids(records, user) -> set[int]:
         elif qa.pending_user_id == user.pk or qa.pending_user_id in absent:
             ids.add(qa.pk)
     return ids
+
+
+def undecided(unit: Unit, quarter: Quarter):
+    """The unit's participants whose grade is not decided yet (draft, in review, returned)."""
+    return (
+        QuarterlyAssessment.objects.filter(
+            unit=unit,
+            quarter=quarter,
+            participates=True,
+            status__in=(ReviewState.DRAFT, ReviewState.IN_REVIEW, ReviewState.RETURNED),
+        )
+        .select_related("person", "section", "pending_user__person")
+        .order_by("section__name", "person__staff_no")
+    )
 
 
 # -- publicity ------------------------------------------------------------------------------

@@ -30,7 +30,15 @@ from assessment.tenancy import scope_for
 
 from . import engine
 from .models import Appeal, Decision, Reminder, ReviewState
-from .rules import quota_refusal, quota_use, sanction_blocks_good
+from .quota import (
+    PoolMap,
+    excess_refusal,
+    lock_pools,
+    pool_key_for,
+    quota_pools,
+    quota_refusal,
+)
+from .rules import sanction_blocks_good
 
 QUARTER_FLOW = engine.Flow()
 MENTORING_GRADES = (QuarterGrade.AVERAGE, QuarterGrade.POOR)
@@ -41,6 +49,7 @@ RESULT_STATES = (ReviewState.PUBLICISED, ReviewState.CONFIRMED, ReviewState.APPE
 class BulkResult:
     done: int = 0
     skipped: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # the whole batch refused, and why
 
 
 def _messages(exc) -> list[str]:
@@ -111,12 +120,34 @@ def quarterly_review(
     return qa
 
 
+def current_bands(assessments) -> dict[int, str]:
+    """The score band each record's indicator score suggests now ({record id: grade}, one
+    query). The band copied onto the record at submission is not used: leader ratings, given
+    by the reviewers after submission, are most of a score's weight."""
+    from indicators.models import QuarterScore
+
+    records = list(assessments)
+    people = {(qa.person_id, qa.quarter_id): qa.pk for qa in records}
+    scores = QuarterScore.objects.filter(
+        person_id__in={p for p, _q in people}, quarter_id__in={q for _p, q in people}
+    ).values_list("person_id", "quarter_id", "suggested_grade")
+    return {people[(p, q)]: grade for p, q, grade in scores if (p, q) in people}
+
+
 def quarterly_bulk_approve(*, assessments, by, suggested_grade: str = "") -> BulkResult:
     """Approve many records (a section at level 1 or 2), each through the same transition;
-    each gets the common suggested grade or, when none is given, its score band."""
+    each gets the common suggested grade or, when none is given, its current score band."""
     result = BulkResult()
+    assessments = list(assessments)
+    bands = {} if suggested_grade else current_bands(assessments)
     for qa in assessments:
-        grade = suggested_grade or qa.band_grade
+        grade = suggested_grade or bands.get(qa.pk, "")
+        if not grade:
+            result.skipped.append(
+                f"{qa.person.name}: "
+                + _("得分依据的指标权重不足，没有分数段建议，请填写建议等次或先完成领导评价。")
+            )
+            continue
         try:
             quarterly_review(assessment=qa, by=by, decision=Decision.APPROVE, suggested_grade=grade)
         except (ValidationError, PermissionDenied) as exc:
@@ -136,9 +167,19 @@ def _lock_unit_quarter(unit_id: int, quarter_id: int, region_id: int) -> UnitQua
     return ledger
 
 
-def check_grade(qa: QuarterlyAssessment, grade: str, reason: str = "") -> None:
-    """The rules a grade must pass (call with the unit-quarter locked): 好 needs no sanction in
-    force and a free place in the person's quota group; 不确定等次 needs an explanation."""
+def _lock_pools_of(records, quarter) -> PoolMap:
+    """Lock the unit-quarter rows of every unit sharing a quota pool with these records."""
+    pmap = PoolMap.load(quarter.year_id)
+    units: set[int] = set()
+    for qa in records:
+        units |= pmap.lock_units(qa.unit_id, qa.section_id)
+    lock_pools(quarter, units, records[0].region_id)
+    return pmap
+
+
+def check_grade(qa: QuarterlyAssessment, grade: str, reason: str = "", pmap=None) -> None:
+    """The rules a grade must pass (call with the pool's units locked): 好 needs no sanction in
+    force and a free place in the person's quota pool; 不确定等次 needs an explanation."""
     if grade not in QuarterGrade.values:
         raise ValidationError(_("请选择有效的等次。"))
     if grade == QuarterGrade.UNGRADED and not reason.strip():
@@ -149,8 +190,9 @@ def check_grade(qa: QuarterlyAssessment, grade: str, reason: str = "") -> None:
     if blocked:
         raise ValidationError(blocked)
     if qa.participates:
-        use = quota_use(qa.unit_id, qa.quarter, qa.quarter.year.good_quota_percent)
-        refusal = quota_refusal(use[qa.person_kind])
+        pmap = pmap or PoolMap.load(qa.quarter.year_id)
+        pools = quota_pools(qa.quarter, [qa.unit_id], pmap)
+        refusal = quota_refusal(pools[pool_key_for(qa, pmap)])
         if refusal:
             raise ValidationError(refusal)
 
@@ -162,11 +204,12 @@ def snapshot_score(qa) -> None:
 
     score = (
         QuarterScore.objects.filter(person_id=qa.person_id, quarter_id=qa.quarter_id)
-        .only("score", "suggested_grade")
+        .only("score", "covered_weight", "suggested_grade")
         .first()
     )
     if score is not None:
         qa.score, qa.band_grade = score.score, score.suggested_grade
+        qa.score_covered = score.covered_weight
 
 
 def _apply_grade(qa, grade: str, reason: str, by) -> None:
@@ -184,11 +227,11 @@ def quarterly_decide(
     """审定: the last level of the chain sets the grade. The unit-quarter row is locked first,
     then the 好 already granted are counted, so concurrent decisions cannot exceed the quota."""
     with transaction.atomic():
-        _lock_unit_quarter(assessment.unit_id, assessment.quarter_id, assessment.region_id)
+        pmap = _lock_pools_of([assessment], _with_quarter(assessment).quarter)
 
         def apply(qa):
             qa = _with_quarter(qa)
-            check_grade(qa, grade, reason)
+            check_grade(qa, grade, reason, pmap)
             _apply_grade(qa, grade, reason, by)
 
         qa, _action = engine.decide(
@@ -206,16 +249,36 @@ def _with_quarter(qa):
 
 
 def quarterly_bulk_decide(*, decisions, by) -> BulkResult:
-    """Decide many records [(assessment, grade), …], each through the same locked decision;
-    a refused grade is reported with its rule and the others go on."""
+    """Decide many records [(assessment, grade), …] at once. The pools' units are locked first;
+    when the 好 asked for exceed a pool's remaining places the whole batch is refused (nothing
+    changes, the message names the pool and how many places are over). Otherwise each record
+    goes through the same locked decision; one refused by another rule (a sanction, a step
+    already taken) is reported and the others go on."""
     result = BulkResult()
-    for qa, grade in decisions:
-        try:
-            quarterly_decide(assessment=qa, by=by, grade=grade)
-        except (ValidationError, PermissionDenied) as exc:
-            result.skipped.append(f"{qa.person.name}: {' '.join(_messages(exc))}")
-        else:
-            result.done += 1
+    decisions = list(decisions)
+    if not decisions:
+        return result
+    quarter = _with_quarter(decisions[0][0]).quarter
+    with transaction.atomic():
+        pmap = _lock_pools_of([qa for qa, _grade in decisions], quarter)
+        pools = quota_pools(quarter, {qa.unit_id for qa, _grade in decisions}, pmap)
+        wanted: dict = {}
+        for qa, grade in decisions:
+            if grade == QuarterGrade.GOOD and qa.participates:
+                key = pool_key_for(qa, pmap)
+                wanted[key] = wanted.get(key, 0) + 1
+        refusals = [excess_refusal(pools[key], n) for key, n in wanted.items()]
+        refusals = [r for r in refusals if r]
+        if refusals:
+            result.refused = refusals
+            return result
+        for qa, grade in decisions:
+            try:
+                quarterly_decide(assessment=qa, by=by, grade=grade)
+            except (ValidationError, PermissionDenied) as exc:
+                result.skipped.append(f"{qa.person.name}: {' '.join(_messages(exc))}")
+            else:
+                result.done += 1
     return result
 
 
@@ -339,11 +402,16 @@ def appeal_deadline(qa: QuarterlyAssessment) -> date | None:
     return qa.publicity_start + timedelta(days=qa.quarter.year.appeal_days)
 
 
-def appeal_create(*, assessment, by, reason: str, today: date | None = None) -> Appeal:
+def appeal_create(
+    *, assessment, by, reason: str, today: date | None = None, withdraw_agreement: bool = False
+) -> Appeal:
+    """申诉. A person who recorded 本人意见 "同意" on this result must withdraw it knowingly
+    (`withdraw_agreement`); the opinion then becomes "不同意" with the appeal's reason."""
     _own_result(assessment, by)
     today = today or timezone.localdate()
     if not reason.strip():
         raise ValidationError({"reason": _("请填写申诉理由。")})
+
     deadline = appeal_deadline(assessment)
     if deadline is None or today > deadline:
         raise ValidationError(
@@ -358,6 +426,7 @@ def appeal_create(*, assessment, by, reason: str, today: date | None = None) -> 
             to_status=ReviewState.APPEALED,
             decision=Decision.APPEAL,
             comment=reason,
+            apply=lambda row: _withdraw_agreement(row, confirmed=withdraw_agreement),
         )
         return Appeal.objects.create(
             region_id=qa.region_id,
@@ -366,6 +435,17 @@ def appeal_create(*, assessment, by, reason: str, today: date | None = None) -> 
             original_grade=qa.grade,
             due=today + timedelta(days=qa.quarter.year.appeal_decide_days),
         )
+
+
+def _withdraw_agreement(qa, *, confirmed: bool) -> None:
+    """On the locked row: an agreed result is appealed only with the agreement withdrawn."""
+    if qa.opinion == Opinion.AGREE:
+        if not confirmed:
+            raise ValidationError(
+                {"withdraw_agreement": _("您已对该结果填写“同意”，申诉前请确认撤回同意意见。")}
+            )
+        qa.opinion, qa.opinion_at = Opinion.DISAGREE, timezone.now()
+        qa.opinion_reason = _("撤回“同意”，提出申诉。")
 
 
 def may_decide_appeal(user, appeal: Appeal) -> bool:
@@ -394,8 +474,8 @@ def appeal_decide(
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if appeal.status != Appeal.Status.PENDING:
             raise ValidationError(_("该申诉已复核。"))
-        qa = appeal.assessment
-        _lock_unit_quarter(qa.unit_id, qa.quarter_id, qa.region_id)
+        qa = _with_quarter(appeal.assessment)
+        pmap = _lock_pools_of([qa], qa.quarter)
         back_to = (
             ReviewState.PUBLICISED
             if qa.publicity_end and today <= qa.publicity_end
@@ -408,7 +488,7 @@ def appeal_decide(
         def apply(row):
             if changed:
                 row = _with_quarter(row)
-                check_grade(row, new_grade, reason)
+                check_grade(row, new_grade, reason, pmap)
                 _apply_grade(row, new_grade, reason, by)
             if back_to == ReviewState.CONFIRMED and not row.confirmed_at:
                 row.confirmed_at = timezone.now()

@@ -10,7 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment.models import QuarterGrade, QuarterlyAssessment, Region
+from assessment.models import Opinion, QuarterGrade, QuarterlyAssessment, Region
 from assessment.params import query_id
 from assessment.tenancy import get_or_404
 
@@ -47,6 +47,11 @@ def my_quarters(request):
 @login_required
 def assessment_detail(request, pk):
     qa = selectors.assessment_for_user(request.user, pk)
+    return render(request, "reviews/detail.html", _detail_context(request, qa))
+
+
+def _detail_context(request, qa, **forms) -> dict:
+    """The quarter page's context; `forms` replaces a blank form by a bound one (an error)."""
     is_author = qa.person.user_id == request.user.pk
     context = {
         "qa": qa,
@@ -65,12 +70,17 @@ def assessment_detail(request, pk):
             initial={"summary": summary, "self_grade": qa.self_grade}
         )
         context["prefilled"] = not qa.summary
-    context["review_form"] = ReviewForm(initial={"suggested_grade": qa.band_grade})
+    if context["may_review"]:
+        band = services.current_bands([qa]).get(qa.pk, "")
+        context["review_form"] = ReviewForm(initial={"suggested_grade": band})
+    else:
+        context["review_form"] = ReviewForm()
     context["opinion_form"] = OpinionForm(
         initial={"opinion": qa.opinion or "agree", "reason": qa.opinion_reason}
     )
-    context["appeal_form"] = AppealForm()
-    return render(request, "reviews/detail.html", context)
+    context["appeal_form"] = AppealForm(agreed=qa.opinion == Opinion.AGREE)
+    context.update(forms)
+    return context
 
 
 def _own(request, pk) -> QuarterlyAssessment:
@@ -157,19 +167,31 @@ def opinion(request, pk):
 @require_POST
 def appeal(request, pk):
     qa = _own(request, pk)
-    form = AppealForm(request.POST)
+    form = AppealForm(request.POST, agreed=qa.opinion == Opinion.AGREE)
     if form.is_valid():
         try:
             services.appeal_create(
-                assessment=qa, by=request.user, reason=form.cleaned_data["reason"]
+                assessment=qa,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                withdraw_agreement=form.cleaned_data.get("withdraw_agreement", False),
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            _attach(form, exc)
         else:
             messages.success(request, _("申诉已提交，将由考核委员会或组织部复核。"))
+            return redirect("reviews:detail", pk=qa.pk)
+    context = _detail_context(request, qa, appeal_form=form)
+    return render(request, "reviews/detail.html", context, status=400)
+
+
+def _attach(form, exc: ValidationError) -> None:
+    """A service's refusal shown beside the field it names (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
     else:
-        messages.error(request, _("请填写申诉理由。"))
-    return redirect("reviews:detail", pk=qa.pk)
+        form.add_error(None, exc.messages)
 
 
 # -- reviewer queue -----------------------------------------------------------------------------
@@ -228,7 +250,10 @@ def decide(request, unit_pk, quarter):
             messages.error(request, _("请为至少一人选择等次。"))
         else:
             result = services.quarterly_bulk_decide(decisions=decisions, by=request.user)
-            messages.success(request, _("已审定 %(n)s 人。") % {"n": result.done})
+            for line in result.refused:
+                messages.error(request, line)
+            if not result.refused:
+                messages.success(request, _("已审定 %(n)s 人。") % {"n": result.done})
             for line in result.skipped:
                 messages.error(request, line)
         return redirect(request.get_full_path())
@@ -266,8 +291,17 @@ def _grade_options(*, blocked: bool) -> str:
 @login_required
 @require_POST
 def publish(request, unit_pk, quarter):
+    """发布公示. While some of the unit's people are not decided yet, first a confirmation page
+    lists them; publishing then needs the confirmation's `confirm`."""
     unit = get_or_404(selectors.publish_units(request.user), pk=unit_pk)
     quarter = selectors.quarter_or_404(unit.region_id, quarter)
+    undecided = list(selectors.undecided(unit, quarter))
+    if undecided and request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "reviews/publish_confirm.html",
+            {"unit": unit, "quarter": quarter, "undecided": undecided},
+        )
     try:
         n = services.unit_publish(unit=unit, quarter=quarter, by=request.user)
     except ValidationError as exc:

@@ -261,6 +261,15 @@ def keytask_report_progress(
     _save(task, _("填报进展：%(p)s%%") % {"p": progress}, by)
     if task.parent_id:
         _rollup(KeyTask.objects.select_for_update().get(pk=task.parent_id), by)
+    if task.person_id:  # 重点任务完成 scores from a person's own tasks (assessment.score_providers)
+        from indicators.services import score_inputs_changed_on
+
+        score_inputs_changed_on(
+            region=task.region,
+            day=timezone.localdate(),
+            person_ids=[task.person_id],
+            reason=_("重点任务进展变化"),
+        )
     return report
 
 

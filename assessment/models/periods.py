@@ -55,6 +55,11 @@ class AssessmentYear(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("区"), on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(_("年度"))
     good_quota_percent = models.PositiveSmallIntegerField(_("“好”等次比例上限（%）"), default=40)
+    good_quota_min_one = models.BooleanField(
+        _("有参加考核人员的名额组至少 1 个“好”名额"),
+        default=False,
+        help_text=_("（本地做法）开启后，1–2 人的名额组也有 1 个名额，会突破比例上限。"),
+    )
     excellent_quota_percent = models.PositiveSmallIntegerField(_("优秀比例（%）"), default=20)
     excellent_quota_min_percent = models.PositiveSmallIntegerField(
         _("优秀比例下限（%）"), default=15

@@ -51,6 +51,14 @@ class QuarterlyAssessment(Reviewable):
     score = models.DecimalField(
         _("指标得分"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    score_covered = models.DecimalField(
+        _("得分依据权重"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("得分所依据的有数据指标权重（满 100）。"),
+    )
     band_grade = models.CharField(
         _("分数段建议等次"), max_length=20, choices=QuarterGrade, blank=True
     )

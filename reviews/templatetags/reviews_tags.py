@@ -8,6 +8,7 @@ from assessment.models import Role
 from assessment.tenancy import scope_for
 
 from .. import selectors
+from ..models import grade_label as _grade_label
 
 register = template.Library()
 
@@ -34,3 +35,9 @@ def quarter_home(context) -> dict:
         "decide_units": units,
         "quarter_code": latest.quarter.code if latest else "",
     }
+
+
+@register.filter
+def grade_label(value) -> str:
+    """A stored grade code as its Chinese label ("good" → 好)."""
+    return _grade_label(value or "")

@@ -3,7 +3,10 @@ record along its chain."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from assessment.models import QuarterlyAssessment
+from indicators.models import NegativeRecord
 from reviews import services
 from reviews.models import Decision
 from reviews.opening import quarter_open
@@ -42,3 +45,30 @@ def to_decision(cast, key: str, quarter, grade: str = "good") -> QuarterlyAssess
 def decided(cast, key: str, quarter, grade: str = "good") -> QuarterlyAssessment:
     qa = to_decision(cast, key, quarter, grade)
     return services.quarterly_decide(assessment=qa, by=cast.users["principal"], grade=grade)
+
+
+def at_decision(cast, records) -> list[QuarterlyAssessment]:
+    """Put records straight at the principal's decision (people without accounts, or tests of
+    the decision alone): one update, then the rows as saved, in id order."""
+    ids = [qa.pk for qa in records]
+    QuarterlyAssessment.objects.filter(pk__in=ids).update(
+        status="in_review",
+        chain=[[3, cast.principal.pk]],
+        pending_level=3,
+        pending_user=cast.principal,
+    )
+    return list(QuarterlyAssessment.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def sanction(cast, key: str, day: date = date(2026, 8, 10)) -> NegativeRecord:
+    """A serious (sanction-weight) negative record in force until the year's end."""
+    return NegativeRecord.objects.create(
+        region=cast.region,
+        person=cast.people[key],
+        source="discipline",
+        type="violation",
+        severity="serious",
+        date=day,
+        in_force_until=date(2026, 12, 31),
+        recorded_by=cast.discipline,
+    )

@@ -7,11 +7,11 @@ import pytest
 
 from assessment.models import AssessmentYear, Person, QuarterlyAssessment
 from reviews import services
-from reviews.models import Decision, Delegation, ReviewAction, ReviewState
+from reviews.models import Decision, Delegation, ReviewAction
 from reviews.opening import quarter_open
 from tests.concurrency import race
 
-from .helpers import decided, open_quarter, submit
+from .helpers import at_decision, decided, open_quarter, submit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -65,17 +65,9 @@ def test_twenty_concurrent_good_decisions_with_three_places_grant_exactly_three(
     quarter = open_quarter(a)  # 26 participants × 20 % → 5 places
     decided(a, "staff", quarter)
     decided(a, "staff2", quarter)  # 3 places left
-    racers = list(
-        QuarterlyAssessment.objects.filter(quarter=quarter, person__staff_no__startswith="r")
+    racers = at_decision(
+        a, QuarterlyAssessment.objects.filter(quarter=quarter, person__staff_no__startswith="r")
     )
-    QuarterlyAssessment.objects.filter(pk__in=[r.pk for r in racers]).update(
-        status=ReviewState.IN_REVIEW,
-        chain=[[3, a.principal.pk]],
-        pending_level=3,
-        pending_user=a.principal,
-    )
-    for r in racers:
-        r.refresh_from_db()
     outcomes = race(
         [
             lambda qa=qa: services.quarterly_decide(assessment=qa, by=a.principal, grade="good")

@@ -11,16 +11,17 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.models import Person, QuarterlyAssessment
+from assessment.models import AssessmentYear, Person, QuarterlyAssessment
 from indicators.models import NegativeRecord
 from reviews import services
 from reviews.models import Appeal, Decision, ReviewAction, ReviewState
 from reviews.opening import quarter_open
-from reviews.rules import blocked_people, good_places
+from reviews.quota import good_places
+from reviews.rules import blocked_people
 from rewards.models import RewardKind, RewardType
 from tests.rewards.helpers import make_record
 
-from .helpers import decided, open_quarter, record, submit, to_decision
+from .helpers import at_decision, decided, open_quarter, record, sanction, submit, to_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -180,29 +181,37 @@ def test_acting_reviewer_is_recorded(personas):
 
 
 @pytest.mark.parametrize(
-    ("percent", "n", "places"),
+    ("percent", "n", "min_one", "places"),
     [
-        (40, 0, 0),
-        (40, 1, 1),
-        (40, 2, 1),
-        (40, 5, 2),
-        (40, 6, 2),
-        (40, 10, 4),
-        (40, 60, 24),
-        (20, 3, 1),
-        (100, 7, 7),
+        (40, 0, False, 0),
+        (40, 1, False, 0),
+        (40, 2, False, 0),
+        (40, 3, False, 1),
+        (40, 0, True, 0),
+        (40, 1, True, 1),
+        (40, 2, True, 1),
+        (40, 5, False, 2),
+        (40, 6, True, 2),
+        (40, 10, False, 4),
+        (40, 60, False, 24),
+        (20, 3, False, 0),
+        (20, 3, True, 1),
+        (100, 7, False, 7),
     ],
 )
-def test_good_places_table(percent, n, places):
-    assert good_places(percent, n) == places
+def test_good_places_table(percent, n, min_one, places):
+    assert good_places(percent, n, min_one=min_one) == places
 
 
-@given(st.integers(0, 100), st.integers(0, 5000))
-def test_good_places_never_exceed_percent_except_the_minimum_one(percent, n):
-    places = good_places(percent, n)
-    assert places <= max(1, n) if n else places == 0
-    if n and places > 1:
+@given(st.integers(0, 100), st.integers(0, 5000), st.booleans())
+def test_good_places_never_exceed_percent_except_the_minimum_one(percent, n, min_one):
+    places = good_places(percent, n, min_one=min_one)
+    if not min_one or places > 1:
         assert places * 100 <= percent * n
+    if min_one and n:
+        assert places >= 1
+    if not n:
+        assert places == 0
 
 
 def test_quota_at_the_boundary_refuses_with_rule_and_facts(personas):
@@ -220,9 +229,8 @@ def test_quota_at_the_boundary_refuses_with_rule_and_facts(personas):
     assert services.quarterly_decide(assessment=qa, by=a.principal, grade="fairly_good").grade
 
 
-def test_seconded_staff_have_their_own_quota(personas):
-    a = personas.a
-    for i in range(2):
+def _seconded(a, n: int) -> None:
+    for i in range(n):
         Person.objects.create(
             region=a.region,
             unit=a.unit,
@@ -232,35 +240,41 @@ def test_seconded_staff_have_their_own_quota(personas):
             gender="M",
             kind=Person.Kind.SECONDED,
         )
+
+
+def test_seconded_staff_have_their_own_quota(personas):
+    a = personas.a
+    _seconded(a, 3)
     quarter = open_quarter(a)
     decided(a, "staff", quarter)
     decided(a, "staff2", quarter)  # civil servants: 6 → 2 places, both used
-    seconded = QuarterlyAssessment.objects.filter(quarter=quarter, person_kind="seconded")
-    users = {u.pk: u for u in a.users.values()}
-    first, second = seconded.order_by("pk")
-    for qa in (first, second):
-        qa.status, qa.chain, qa.pending_level = ReviewState.IN_REVIEW, [[3, a.principal.pk]], 3
-        qa.pending_user_id = a.principal.pk
-        qa.save()
-    assert users  # seconded staff have no accounts: put straight at the decision
+    first, second, _third = at_decision(
+        a, QuarterlyAssessment.objects.filter(quarter=quarter, person_kind="seconded")
+    )
     assert services.quarterly_decide(assessment=first, by=a.principal, grade="good").grade
-    with pytest.raises(ValidationError, match="借用人员参加考核 2 人"):
+    with pytest.raises(ValidationError, match="借用人员参加考核 3 人"):
         services.quarterly_decide(assessment=second, by=a.principal, grade="good")
+
+
+def test_small_pool_has_no_place_unless_the_year_grants_at_least_one(personas):
+    """DOMAIN.md: "at least 1 place in a group with any participant" is a setting, default off
+    (1 of 2 would break the 40 % ceiling)."""
+    a = personas.a
+    _seconded(a, 2)
+    quarter = open_quarter(a)
+    first, _second = at_decision(
+        a, QuarterlyAssessment.objects.filter(quarter=quarter, person_kind="seconded")
+    )
+    with pytest.raises(ValidationError, match="名额 0 已用 0"):
+        services.quarterly_decide(assessment=first, by=a.principal, grade="good")
+    AssessmentYear.objects.filter(pk=quarter.year_id).update(good_quota_min_one=True)
+    assert services.quarterly_decide(assessment=first, by=a.principal, grade="good").grade
 
 
 def test_sanction_in_force_blocks_good(personas):
     a = personas.a
     quarter = open_quarter(a)
-    NegativeRecord.objects.create(
-        region=a.region,
-        person=a.people["staff"],
-        source="discipline",
-        type="violation",
-        severity="serious",
-        date=date(2026, 5, 10),
-        in_force_until=date(2026, 12, 31),
-        recorded_by=a.discipline,
-    )
+    sanction(a, "staff", date(2026, 5, 10))
     qa = to_decision(a, "staff", quarter)
     with pytest.raises(ValidationError) as exc:
         services.quarterly_decide(assessment=qa, by=a.principal, grade="good")
@@ -332,24 +346,69 @@ def test_ungraded_needs_reason_and_average_flags_mentoring(personas):
     assert other.ungraded_reason == "本季度长期病假" and not other.needs_mentoring
 
 
-def test_bulk_decide_reports_refusals_and_goes_on(personas):
+def test_bulk_decide_over_the_quota_is_refused_as_a_whole(personas):
+    """Issue 16 item 4: the outcome no longer depends on row order — 4 好 asked for 2 places
+    changes nothing, and the message names the pool and how many places are over."""
     a = personas.a
     quarter = open_quarter(a)
     rows = [to_decision(a, k, quarter) for k in ("staff", "staff2", "unit_admin", "chief")]
+    actions = ReviewAction.objects.count()
     result = services.quarterly_bulk_decide(decisions=[(qa, "good") for qa in rows], by=a.principal)
-    assert result.done == 2 and len(result.skipped) == 2
-    assert "名额 2 已用 2" in result.skipped[0]
+    assert result.done == 0 and not result.skipped
+    (message,) = result.refused
+    assert "a财政局 · 公务员" in message and "超出 2 名" in message and "剩余名额 2" in message
+    assert set(
+        QuarterlyAssessment.objects.filter(pk__in=[r.pk for r in rows]).values_list(
+            "status", "grade"
+        )
+    ) == {(ReviewState.IN_REVIEW, "")}
+    assert ReviewAction.objects.count() == actions
 
 
-def test_bulk_approve_uses_band_when_no_grade_given(personas):
+def test_bulk_decide_within_the_quota_reports_other_refusals_and_goes_on(personas):
+    a = personas.a
+    quarter = open_quarter(a)
+    sanction(a, "staff2")
+    rows = [to_decision(a, k, quarter) for k in ("staff", "staff2", "unit_admin")]
+    grades = ["good", "good", "average"]
+    result = services.quarterly_bulk_decide(
+        decisions=list(zip(rows, grades, strict=True)), by=a.principal
+    )
+    assert result.done == 2 and not result.refused
+    assert len(result.skipped) == 1 and "违规违纪违法" in result.skipped[0]
+    assert QuarterlyAssessment.objects.get(pk=rows[0].pk).grade == "good"
+
+
+def _rate_all(a, key, quarter, level):
+    from indicators.services import indicator_systems_ensure, leader_ratings_save
+
+    system = indicator_systems_ensure(region=a.region, year=2026)[a.category.pk]
+    ids = system.indicators.filter(method="leader_rating").values_list("pk", flat=True)
+    leader_ratings_save(
+        person=a.people[key], quarter=quarter, levels=dict.fromkeys(ids, level), by=a.chief
+    )
+
+
+def test_bulk_approve_uses_the_band_of_ratings_given_after_submission(
+    personas, django_capture_on_commit_callbacks
+):
+    """Issue 16 item 2: the record's band was copied at submission, before the chain's leader
+    ratings (64 of 100 weight points) existed, so it was always empty; the bulk approval now
+    reads the current band, and says why when there is none."""
+    from indicators.models import QuarterScore
+
     a = personas.a
     quarter = open_quarter(a)
     rows = [submit(a, k, quarter) for k in ("staff", "staff2")]
-    QuarterlyAssessment.objects.filter(pk=rows[0].pk).update(band_grade="fairly_good")
-    rows[0].band_grade = "fairly_good"
+    assert rows[0].band_grade == ""  # nothing rated at submission
+    with django_capture_on_commit_callbacks(execute=True):
+        _rate_all(a, "staff", quarter, "good")
+    score = QuarterScore.objects.get(person=a.people["staff"], quarter=quarter)
+    assert score.covered_weight >= 60 and score.suggested_grade
     result = services.quarterly_bulk_approve(assessments=rows, by=a.chief)
-    assert result.done == 1 and "建议等次" in result.skipped[0]
-    assert ReviewAction.objects.get(object_id=rows[0].pk, level=1).suggested_grade == "fairly_good"
+    assert result.done == 1 and "权重不足" in result.skipped[0]
+    action = ReviewAction.objects.get(object_id=rows[0].pk, level=1)
+    assert action.suggested_grade == score.suggested_grade
 
 
 # -- publicity, feedback, appeal --------------------------------------------------------------

@@ -53,7 +53,11 @@ def test_staff_walks_the_quarter_through_the_pages(client, personas):
     client.post(url, {f"grade-{qa.pk}": "good"})
     qa.refresh_from_db()
     assert qa.grade == "good" and qa.status == ReviewState.DECIDED
-    client.post(reverse("reviews:publish", args=[a.unit.pk, quarter.code]))
+    publish = reverse("reviews:publish", args=[a.unit.pk, quarter.code])
+    confirm = client.post(publish).content.decode()  # the others are not decided yet
+    assert "尚未审定" in confirm and "astaff2" in confirm
+    assert QuarterlyAssessment.objects.get(pk=qa.pk).status == ReviewState.DECIDED
+    client.post(publish, {"confirm": "1"})
     client.force_login(a.staff2)
     assert (
         "<td>astaff</td>"
@@ -64,9 +68,19 @@ def test_staff_walks_the_quarter_through_the_pages(client, personas):
     page = client.get(reverse("reviews:detail", args=[qa.pk])).content.decode()
     assert "得分明细" in page and "暂无得分" in page and "提出申诉" in page
     client.post(reverse("reviews:opinion", args=[qa.pk]), {"opinion": "agree"})
-    client.post(reverse("reviews:appeal", args=[qa.pk]), {"reason": "请求复核"})
+    # issue 16 item 10: appealing a result one agreed with needs the agreement withdrawn
+    refused = client.post(reverse("reviews:appeal", args=[qa.pk]), {"reason": "请求复核"})
+    body = refused.content.decode()
+    assert refused.status_code == 400 and "申诉前请确认撤回同意意见" in body
+    assert "请求复核</textarea>" in body  # what was typed is kept
     qa.refresh_from_db()
-    assert qa.opinion == "agree" and qa.status == ReviewState.APPEALED
+    assert qa.opinion == "agree" and qa.status == ReviewState.PUBLICISED
+    client.post(
+        reverse("reviews:appeal", args=[qa.pk]),
+        {"reason": "请求复核", "withdraw_agreement": "on"},
+    )
+    qa.refresh_from_db()
+    assert qa.opinion == "disagree" and qa.status == ReviewState.APPEALED
 
     client.force_login(a.district_admin)
     appeal = Appeal.objects.get()
@@ -103,7 +117,7 @@ def test_decide_screen_shows_rule_message_on_quota_excess(client, personas):
     client.force_login(a.principal)
     url = reverse("reviews:decide", args=[a.unit.pk, quarter.code])
     page = client.post(url, {f"grade-{qa.pk}": "good"}, follow=True).content.decode()
-    assert "名额 2 已用 2" in page
+    assert "名额组“a财政局 · 公务员”" in page and "已用 2" in page and "超出 1 名" in page
     assert "剩余 0" in page
 
 
