@@ -4,7 +4,9 @@ from django.urls import include, path
 from assessment import views as assessment_views
 from assessment.admin import admin_site
 
-from .views import healthz
+from .views import healthz, readyz
+
+handler500 = "config.resilience.server_error"
 
 urlpatterns = [
     path("", assessment_views.home, name="home"),
@@ -23,6 +25,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("healthz/", healthz, name="healthz"),
+    path("readyz/", readyz, name="readyz"),
     path("admin/", admin_site.urls),
     path("", include("assessment.urls")),
     path("", include("assessment.work.urls")),

@@ -43,3 +43,14 @@ def send_review_reminders() -> int:
     from .reminders import overdue_review_reminders, summary_reminders
 
     return overdue_review_reminders() + summary_reminders()
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5
+)
+def email_reminder(reminder_id: int) -> bool:
+    """Idempotent: the reminder is stamped when mailed; a second run sends nothing. A mail
+    server error (OSError, SMTPException) is retried."""
+    from .reminders import reminder_email
+
+    return reminder_email(reminder_id=reminder_id)

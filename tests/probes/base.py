@@ -23,7 +23,7 @@ def no_kwargs(p: Personas) -> dict:
 
 
 # Reachable by every signed-in account (or by anyone): covered by their own tests.
-OPEN = {"home", "login", "logout", "password_change", "password_change_done", "healthz"}
+OPEN = {"home", "login", "logout", "password_change", "password_change_done", "healthz", "readyz"}
 
 
 # Persona groups the probe modules share.
