@@ -18,9 +18,11 @@ thread instead when that setting is on, so the request does not wait for it.
 from __future__ import annotations
 
 import contextvars
+import importlib
 import logging
 import threading
 import time
+from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import KombuError
 
 from config.celery import app
 
@@ -40,6 +43,11 @@ log = logging.getLogger(__name__)
 BREAKER_SECONDS = 10
 # how long a relay may hold a row it is sending before another relay may take it
 LEASE = timedelta(seconds=60)
+# a message that failed for a reason other than the broker waits this long
+RETRY_LATER = timedelta(minutes=5)
+# what a broker that is down or unreachable raises on publish (kombu wraps most as
+# OperationalError; a socket error can come through as OSError)
+BROKER_ERRORS = (KombuError, OSError)
 BATCH = 200
 
 _broker_down_until = 0.0
@@ -151,23 +159,27 @@ def _claim(ids: list[int]) -> list[OutboxMessage]:
 
 
 def _send_claimed(messages: list[OutboxMessage]) -> int:
-    """Send leased messages in order; stop at the first the broker refuses (the broker is
-    down: the others would fail too) and give back the leases of the unsent ones."""
+    """Send leased messages in order. At the first the broker refuses, stop (the broker is
+    down: the others would fail too) and give back the leases of the unsent ones. A message
+    that fails for another reason (a task name no longer known, an in-process task's error)
+    waits RETRY_LATER and does not hold up the others."""
     global _broker_down_until
     sent = 0
     for i, message in enumerate(messages):
         try:
             _send(message)
-        except Exception as exc:  # noqa: BLE001 — any broker failure: try again later
+        except BROKER_ERRORS as exc:
             _broker_down_until = time.monotonic() + BREAKER_SECONDS
             log.warning("outbox: broker refused %s: %s", message, exc)
             now = timezone.now()
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                attempts=F("attempts") + 1, next_attempt=now, last_error=str(exc)[:300]
-            )
+            _failed(message, exc, now)
             rest = [m.pk for m in messages[i + 1 :]]
             OutboxMessage.objects.filter(pk__in=rest, sent_at__isnull=True).update(next_attempt=now)
             return sent
+        except Exception as exc:  # noqa: BLE001 — recorded on the row, retried later
+            log.exception("outbox: %s failed", message)
+            _failed(message, exc, timezone.now() + RETRY_LATER)
+            continue
         OutboxMessage.objects.filter(pk=message.pk).update(
             sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
         )
@@ -176,7 +188,18 @@ def _send_claimed(messages: list[OutboxMessage]) -> int:
     return sent
 
 
+def _failed(message: OutboxMessage, exc: Exception, next_attempt) -> None:
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        attempts=F("attempts") + 1,
+        next_attempt=next_attempt,
+        last_error=f"{type(exc).__name__}: {exc}"[:300],
+    )
+
+
 def _send(message: OutboxMessage) -> None:
+    if message.task not in app.tasks:  # a task is named after its module: import that
+        with suppress(ImportError):
+            importlib.import_module(message.task.rpartition(".")[0])
     task = app.tasks[message.task]
     options = {"task_id": str(message.task_id)}
     if not _eager():

@@ -103,15 +103,9 @@ def test_readyz_is_503_without_the_database(client, database_down, caplog):
 
 
 def test_readyz_reports_a_broker_that_is_down_but_stays_ready(client):
-    from config.celery import app
+    from tests.brokers import using_broker
 
-    old = app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
+    with using_broker("redis://127.0.0.1:1/0"):
         response = client.get("/readyz/")
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_url = old
     body = response.content.decode()
     assert response.status_code == 200 and "broker: unavailable" in body

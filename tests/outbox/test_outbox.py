@@ -149,3 +149,15 @@ def test_sweep_recomputes_a_lost_recompute(personas):
     assert scores_sweep(now=later) >= 1
     assert QuarterScore.objects.get(person=staff, quarter=q3(personas)).deductions == 10
     assert scores_sweep(now=later + timedelta(minutes=1)) == 0  # idempotent
+
+
+def test_an_unknown_task_waits_without_holding_up_the_others(personas):
+    quarter = q3(personas)
+    bad = OutboxMessage.objects.create(task="gone.tasks.removed")
+    good = OutboxMessage.objects.create(task=recompute_scores.name, args=[quarter.pk, [], ""])
+    assert services.relay_due() == 1
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert good.sent_at is not None
+    assert bad.sent_at is None and "NotRegistered" in bad.last_error and bad.attempts == 1
+    assert services.relay_due() == 0  # waits RETRY_LATER before the next try
