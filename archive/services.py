@@ -4,6 +4,7 @@ progress, purge expired files. The management command and the Celery task share 
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from contextlib import closing, contextmanager, suppress
@@ -27,6 +28,7 @@ from .tasks import run_export
 
 PROGRESS_EVERY = 25  # people between two progress writes
 RUNNER_LOCK_SPACE = 0x45585054  # "EXPT": the advisory-lock namespace of export runners
+RUNNER_LOCK_TRIES = 5  # one a second: a live runner holds the lock for minutes, a dead one not
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -161,9 +163,15 @@ def _runner_lock(job_id: int):
     if connection.vendor != "postgresql":
         yield None
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUNNER_LOCK_SPACE, job_id])
-        taken = cursor.fetchone()[0]
+    taken = False
+    for attempt in range(RUNNER_LOCK_TRIES):
+        if attempt:  # a killed runner's backend may take a moment to notice and let go
+            time.sleep(1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUNNER_LOCK_SPACE, job_id])
+            taken = cursor.fetchone()[0]
+        if taken:
+            break
     try:
         yield taken
     finally:
