@@ -73,7 +73,7 @@ def send_after_commit(pk: int) -> bool:
     if not _eager() and time.monotonic() < _broker_down_until:
         return False
     try:
-        sent = _send_claimed(_claim([pk]))
+        sent, _refused = _send_claimed(_claim([pk]))
     except Exception:  # noqa: BLE001 — logged; the relay sends it later
         log.warning("outbox: message %s not sent after commit", pk, exc_info=True)
         return False
@@ -95,9 +95,9 @@ def relay_due(*, limit: int = 5000) -> int:
             messages = _claim(ids)
         if not messages:
             break
-        done = _send_claimed(messages)
+        done, refused = _send_claimed(messages)
         sent += done
-        if done < len(messages):
+        if refused:
             break
     return sent
 
@@ -158,11 +158,11 @@ def _claim(ids: list[int]) -> list[OutboxMessage]:
     )
 
 
-def _send_claimed(messages: list[OutboxMessage]) -> int:
+def _send_claimed(messages: list[OutboxMessage]) -> tuple[int, bool]:
     """Send leased messages in order. At the first the broker refuses, stop (the broker is
     down: the others would fail too) and give back the leases of the unsent ones. A message
     that fails for another reason (a task name no longer known, an in-process task's error)
-    waits RETRY_LATER and does not hold up the others."""
+    waits RETRY_LATER and does not hold up the others. Returns (sent, the broker refused)."""
     global _broker_down_until
     sent = 0
     for i, message in enumerate(messages):
@@ -175,7 +175,7 @@ def _send_claimed(messages: list[OutboxMessage]) -> int:
             _failed(message, exc, now)
             rest = [m.pk for m in messages[i + 1 :]]
             OutboxMessage.objects.filter(pk__in=rest, sent_at__isnull=True).update(next_attempt=now)
-            return sent
+            return sent, True
         except Exception as exc:  # noqa: BLE001 — recorded on the row, retried later
             log.exception("outbox: %s failed", message)
             _failed(message, exc, timezone.now() + RETRY_LATER)
@@ -185,7 +185,7 @@ def _send_claimed(messages: list[OutboxMessage]) -> int:
         )
         _forget(message.pk)
         sent += 1
-    return sent
+    return sent, False
 
 
 def _failed(message: OutboxMessage, exc: Exception, next_attempt) -> None:

@@ -24,6 +24,7 @@ from assessment.periods import quarter_for
 from indicators.models import NegativeRecord, QuarterScore
 from indicators.services import quarter_scores_recompute
 from outbox.models import OutboxMessage
+from tests.indicators.helpers import negative_form
 from tests.personas import build_personas
 
 from .conftest import wait_for
@@ -31,17 +32,6 @@ from .conftest import wait_for
 pytestmark = [pytest.mark.postgres, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 TYPES = ["violation", "accountability", "complaint", "mistake"]
-
-
-def _negative(person, day: date, kind: str) -> dict:
-    return {
-        "staff_no": person.staff_no,
-        "source": "discipline",
-        "type": kind,
-        "severity": "minor",
-        "date": day.isoformat(),
-        "document_no": f"纪〔2026〕{day:%m%d}号",
-    }
 
 
 def _recomputed(record: NegativeRecord, quarter) -> bool:
@@ -63,7 +53,9 @@ def test_broker_down_during_50_result_changing_requests(worker_with_beat, broker
     url = reverse("indicators:negative-create")
 
     # the pipeline works before the fault: a record's recompute comes back through the worker
-    warm = client.post(url, _negative(people[0], date(2026, 7, 1), "mistake"))
+    warm = client.post(
+        url, negative_form(people[0], day=date(2026, 7, 1), kind="mistake", severity="minor")
+    )
     assert warm.status_code == 302
     first = NegativeRecord.objects.get()
     wait_for(lambda: _recomputed(first, quarter), 60, "the first recompute through the worker")
@@ -72,7 +64,10 @@ def test_broker_down_during_50_result_changing_requests(worker_with_beat, broker
     statuses, started = [], time.monotonic()
     for i in range(50):
         day = date(2026, 7, 2) + timedelta(days=i)
-        response = client.post(url, _negative(people[i % len(people)], day, TYPES[i % 4]))
+        response = client.post(
+            url,
+            negative_form(people[i % len(people)], day=day, kind=TYPES[i % 4], severity="minor"),
+        )
         statuses.append(response.status_code)
     during = time.monotonic() - started
     assert statuses == [302] * 50, statuses  # 0 × 500: every change saved
@@ -210,7 +205,9 @@ def test_terminated_database_connections_requests_after_succeed(web):
         if i % 2:
             day = date(2026, 7, 1) + timedelta(days=i)
             status = browser.request(
-                "POST", form, _negative(people[i % len(people)], day, "mistake")
+                "POST",
+                form,
+                negative_form(people[i % len(people)], day=day, kind="mistake", severity="minor"),
             )
         else:
             status = browser.request("GET", "/")

@@ -14,20 +14,9 @@ from indicators.models import NegativeRecord, QuarterScore
 from indicators.tasks import recompute_scores
 from outbox import services
 from outbox.models import OutboxMessage
-from tests.indicators.helpers import q3
+from tests.indicators.helpers import negative_form, q3
 
 pytestmark = pytest.mark.django_db
-
-
-def _negative_post(personas):
-    return {
-        "staff_no": personas.a.people["staff"].staff_no,
-        "source": "discipline",
-        "type": "violation",
-        "severity": "serious",
-        "date": "2026-08-01",
-        "document_no": "纪〔2026〕9号",
-    }
 
 
 def test_a_rolled_back_change_sends_nothing(personas, django_capture_on_commit_callbacks):
@@ -60,7 +49,9 @@ def test_broker_down_the_request_succeeds_and_says_the_score_is_delayed(
     client = login(personas.a.discipline)
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("indicators:negative-create"), _negative_post(personas))
+        response = client.post(
+            reverse("indicators:negative-create"), negative_form(personas.a.people["staff"])
+        )
     assert time.monotonic() - started < 5  # the publish gives up at once
     assert response.status_code == 302
     record = NegativeRecord.objects.get()
