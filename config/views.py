@@ -1,4 +1,5 @@
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 
 
 def healthz(request):
@@ -21,3 +22,9 @@ def readyz(request):
     response["Cache-Control"] = "no-store"
     response._has_been_logged = True  # a 503 here is an answer, not an unhandled error
     return response
+
+
+def favicon(request):
+    """/favicon.ico: the site's SVG icon (resolved per request: the hashed static name exists
+    only once collectstatic has run)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

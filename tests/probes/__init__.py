@@ -9,7 +9,17 @@ from importlib import import_module
 
 from .base import OPEN, Probe
 
-MODULES = ("assessment", "work", "keytasks", "indicators", "reviews", "rewards", "archive")
+MODULES = (
+    "assessment",
+    "roster",
+    "work",
+    "keytasks",
+    "indicators",
+    "reviews",
+    "rewards",
+    "archive",
+    "api",
+)
 
 PROBES: dict[str, Probe] = {}
 for _name in MODULES:
