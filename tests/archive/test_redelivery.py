@@ -11,7 +11,6 @@ from django.db import connection
 from archive import services
 from archive.models import ExportJob
 from tests.archive.helpers import assessed, export_job, fill_person
-from tests.personas import build_personas
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -26,8 +25,7 @@ def _hold_lock(job_id: int, taken: threading.Event, release: threading.Event) ->
     thread_connection.close()  # the runner "dies": its session and lock end
 
 
-def test_redelivered_export_leaves_a_live_runner_and_rebuilds_a_dead_ones_job():
-    personas = build_personas()
+def test_redelivered_export_leaves_a_live_runner_and_rebuilds_a_dead_ones_job(personas):
     assessed(fill_person(personas.a.people["staff"]))
     job = export_job(personas.a, status="running")
     taken, release = threading.Event(), threading.Event()
@@ -53,8 +51,7 @@ def test_redelivered_export_leaves_a_live_runner_and_rebuilds_a_dead_ones_job():
         assert cursor.fetchone()[0] == 0
 
 
-def test_without_postgres_locks_only_a_queued_job_is_claimed(monkeypatch):
-    personas = build_personas()
+def test_without_postgres_locks_only_a_queued_job_is_claimed(personas, monkeypatch):
     job = export_job(personas.a, status="running")
     monkeypatch.setattr(connection, "vendor", "sqlite")
     assert services.export_run(job).status == "running"

@@ -25,7 +25,6 @@ from indicators.models import NegativeRecord, QuarterScore
 from indicators.services import quarter_scores_recompute
 from outbox.models import OutboxMessage
 from tests.indicators.helpers import negative_form
-from tests.personas import build_personas
 
 from .conftest import wait_for
 
@@ -44,8 +43,7 @@ def _recomputed(record: NegativeRecord, quarter) -> bool:
     )
 
 
-def test_broker_down_during_50_result_changing_requests(worker_with_beat, broker):
-    personas = build_personas()
+def test_broker_down_during_50_result_changing_requests(personas, worker_with_beat, broker):
     quarter = quarter_for(personas.a.region, 2026, 3)
     people = list(Person.objects.filter(region=personas.a.region).order_by("pk"))
     client = Client(raise_request_exception=False)
@@ -121,8 +119,7 @@ def _people_with_sheets(cast, n: int) -> None:
     )
 
 
-def test_worker_killed_mid_export_the_job_completes(worker):
-    personas = build_personas()
+def test_worker_killed_mid_export_the_job_completes(personas, worker):
     _people_with_sheets(personas.a, 150)
     client = Client(raise_request_exception=False)
     client.force_login(personas.a.hr)
@@ -186,9 +183,8 @@ class Browser:
         return response.status
 
 
-def test_terminated_database_connections_requests_after_succeed(web):
+def test_terminated_database_connections_requests_after_succeed(personas, web):
     base, log = web
-    personas = build_personas()
     people = list(Person.objects.filter(region=personas.a.region).order_by("pk"))
     browser = Browser(base, personas.a.discipline)
     form = reverse("indicators:negative-create")
