@@ -26,6 +26,10 @@ def stale_minutes() -> int:
     return int(getattr(settings, "EXPORT_STALE_MINUTES", 30))
 
 
+def queued_minutes() -> int:
+    return int(getattr(settings, "EXPORT_QUEUED_MINUTES", 30))
+
+
 def export_reach(user) -> tuple[set[int], set[int]]:
     """(regions, units) the account may export: HR for its region or unit, the district admin
     for the region, the unit admin for the unit."""
@@ -59,6 +63,10 @@ class ExportJob(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
         EXPIRED = "expired", _("已过期")
+
+        @classmethod
+        def active(cls) -> list[str]:
+            return [cls.QUEUED, cls.RUNNING]
 
     region = models.ForeignKey(Region, verbose_name=_("区"), on_delete=models.CASCADE)
     unit = models.ForeignKey(
@@ -106,7 +114,7 @@ class ExportJob(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in self.Status.active()
 
     @property
     def scope_name(self) -> str:

@@ -4,17 +4,16 @@ progress, purge expired files. The management command and the Celery task share 
 from __future__ import annotations
 
 import re
-import threading
+import time
 import zipfile
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, contextmanager, suppress
 from datetime import timedelta
 from io import BytesIO
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +21,15 @@ from django.utils.translation import gettext as _
 from assessment.audit import audit_object
 from assessment.models import AssessmentYear, AuditEvent, Quarter, Region, Unit
 from assessment.periods import parse_quarter_code
+from outbox.services import dispatch
 
 from . import render_xlsx, sheets
-from .models import ExportJob, export_reach, retention_days, stale_minutes
+from .models import ExportJob, export_reach, queued_minutes, retention_days, stale_minutes
+from .tasks import run_export
 
 PROGRESS_EVERY = 25  # people between two progress writes
+RUNNER_LOCK_SPACE = 0x45585054  # "EXPT": the advisory-lock namespace of export runners
+RUNNER_LOCK_TRIES = 5  # one a second: a live runner holds the lock for minutes, a dead one not
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -124,7 +127,7 @@ def export_scope_check(*, by, region: Region, unit: Unit | None) -> None:
 def export_start(
     *, by, region: Region, unit: Unit | None, sheet: str, period: str, output: str
 ) -> ExportJob:
-    """Record the job and queue it after commit (the worker finds the row)."""
+    """Record the job and its task in one transaction (outbox); the worker finds the row."""
     export_scope_check(by=by, region=region, unit=unit)
     parse_period(sheet, period, region)  # refuse a bad period now, not in the worker
     job = ExportJob.objects.create(
@@ -135,7 +138,7 @@ def export_start(
         period=period.strip().upper(),
         output=output,
     )
-    transaction.on_commit(lambda: _queue(job.pk))
+    dispatch(run_export, job.pk)
     audit_object(
         AuditEvent.Kind.EXPORT_STARTED,
         by=by,
@@ -149,33 +152,49 @@ def export_start(
     return job
 
 
-def _queue(job_id: int) -> None:
-    """To the Celery worker; with no broker (tasks eager, the embedded default) a daemon thread
-    runs it instead, so the request returns at once and the page can show the progress bar."""
-    from .tasks import run_export
-
-    if getattr(settings, "EXPORT_IN_THREAD", settings.CELERY_TASK_ALWAYS_EAGER):
-        threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
-    else:
-        run_export.delay(job_id)
-
-
-def _run_in_thread(job_id: int) -> None:
-    from .tasks import run_export
-
-    try:
-        run_export(job_id)
-    finally:
-        connection.close()
-
-
 def export_run(job: ExportJob) -> ExportJob:
     """Build the job's file; errors end up in the job row (shown on the page), not lost."""
-    claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING, heartbeat=timezone.now()
-    )
-    if not claimed:  # already run (a retried or duplicated task): idempotent
-        return job
+    with _runner_lock(job.pk) as free:
+        if free is False:  # a live process is building it (a duplicated message): leave it
+            return job
+        # a running job whose runner lock was free lost its worker (killed: the broker
+        # redelivered the message): build it again from the start
+        states = [ExportJob.Status.QUEUED] if free is None else ExportJob.Status.active()
+        claimed = ExportJob.objects.filter(pk=job.pk, status__in=states).update(
+            status=ExportJob.Status.RUNNING, heartbeat=timezone.now(), done=0, progress=0
+        )
+        if not claimed:  # already done or failed (a retried or duplicated task): idempotent
+            return job
+        return _export_build_job(job)
+
+
+@contextmanager
+def _runner_lock(job_id: int):
+    """On PostgreSQL, a session advisory lock held by the process building the job: the
+    database drops it with the connection when that process dies, so a redelivered task can
+    tell a dead runner (True: lock taken) from a live one (False). Elsewhere (SQLite, tasks
+    in-process) there is no redelivery: None."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    taken = False
+    for attempt in range(RUNNER_LOCK_TRIES):
+        if attempt:  # a killed runner's backend may take a moment to notice and let go
+            time.sleep(1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUNNER_LOCK_SPACE, job_id])
+            taken = cursor.fetchone()[0]
+        if taken:
+            break
+    try:
+        yield taken
+    finally:
+        if taken:
+            with suppress(DatabaseError), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUNNER_LOCK_SPACE, job_id])
+
+
+def _export_build_job(job: ExportJob) -> ExportJob:
 
     def progress(done: int, total: int) -> None:
         percent = 100 if total == 0 else min(99, done * 100 // total)
@@ -219,13 +238,15 @@ def _messages(exc: Exception) -> list[str]:
 
 
 def exports_fail_stale(now=None) -> int:
-    """Fail running jobs that have shown no progress for EXPORT_STALE_MINUTES (their worker
-    died: a redelivered task finds the job running and leaves it), so the page offers 重新导出
-    instead of a progress bar that never moves."""
+    """Fail jobs that will not finish by themselves, so the page offers 重新导出 instead of a
+    bar that never moves: running jobs silent for EXPORT_STALE_MINUTES (their worker died and
+    the task was not redelivered), and jobs still queued after EXPORT_QUEUED_MINUTES (their
+    message never reached a worker: the broker was down, or lost it). A late task finds the job
+    failed and does nothing."""
     now = now or timezone.now()
     minutes = stale_minutes()
     silent_since = now - timedelta(minutes=minutes)
-    return ExportJob.objects.filter(
+    stale = ExportJob.objects.filter(
         Q(heartbeat__lt=silent_since) | Q(heartbeat__isnull=True, created__lt=silent_since),
         status=ExportJob.Status.RUNNING,
     ).update(
@@ -234,6 +255,16 @@ def exports_fail_stale(now=None) -> int:
         % {"m": minutes},
         finished=now,
     )
+    waited = queued_minutes()
+    never_started = ExportJob.objects.filter(
+        status=ExportJob.Status.QUEUED, created__lt=now - timedelta(minutes=waited)
+    ).update(
+        status=ExportJob.Status.FAILED,
+        error=_("导出未能开始：排队超过 %(m)d 分钟（后台服务可能中断），请重新导出。")
+        % {"m": waited},
+        finished=now,
+    )
+    return stale + never_started
 
 
 def exports_purge(now=None) -> int:

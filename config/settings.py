@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -82,10 +83,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.resilience.DatabaseUnavailableMiddleware",  # database down: a 503 page, not a 500
     "assessment.middleware.NoStoreMiddleware",
     "assessment.middleware.SessionLimitsMiddleware",
     "assessment.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "outbox.middleware.DelayedWorkNoticeMiddleware",  # after messages: its notice is stored
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,6 +127,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # a kept connection the database dropped (a restart, pg_terminate_backend) is tested
+        # before each request reuses it and replaced, instead of failing that request
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -266,11 +272,41 @@ GUARDIAN_MONKEY_PATCH_USER = False
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Delivery (README "Faults"): a message is acknowledged after its task ran, and put back when
+# the worker process running it dies, so a killed worker's task runs again (every task is
+# idempotent); one message reserved per worker process, so a dying worker holds no others.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# on a broker connection loss a running late-ack task is redelivered anyway: cancel it rather
+# than let two copies run
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
+# Every task is killed after CELERY_TASK_TIME_LIMIT (the longest, a district's PDF export, takes
+# minutes: bench/README.md); Redis hands an unacknowledged message to another worker after the
+# visibility timeout, which must exceed it, or a long task would run twice at once.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 2 * 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 3,
+    "socket_connect_timeout": 3,
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 1800,
+    # a publish to a broker that is down fails at once (measured: ~6 s with kombu's default
+    # retries, ~0.02 s with these) and the outbox row waits for the relay
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# The transactional outbox (outbox/): requests record tasks in their transaction; this relay
+# sends what could not be sent at once (the broker was down). A sent row is kept for 7 days.
+OUTBOX_RELAY_SECONDS = env_int("OUTBOX_RELAY_SECONDS", 5)
+# An export still queued after this long (its message never reached a worker) is failed with
+# 重新导出 on its page.
+EXPORT_QUEUED_MINUTES = env_int("EXPORT_QUEUED_MINUTES", 30)
+# Every this many minutes the consistency sweep recomputes scores whose inputs changed since
+# the previous sweep (indicators/sweep.py: the backstop for a recompute task that was lost).
+SCORE_SWEEP_MINUTES = env_int("SCORE_SWEEP_MINUTES", 10)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # registration-sheet exports: delete files past EXPORT_RETENTION_DAYS (default 7)
@@ -281,6 +317,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     # … and fail running exports whose worker died (no progress for EXPORT_STALE_MINUTES)
     "archive-fail-stale-exports": {"task": "archive.tasks.fail_stale_exports", "schedule": 600.0},
     # quarterly review (reviews/tasks.py): all idempotent, so plain intervals suffice
+    # transactional outbox: send what requests could not (the broker was down); expires so
+    # relay runs piled up while no worker ran are dropped, not run in a burst
+    "outbox-relay": {
+        "task": "outbox.tasks.relay_outbox",
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+        "options": {"expires": OUTBOX_RELAY_SECONDS * 2},
+    },
+    "outbox-purge-sent": {"task": "outbox.tasks.purge_sent_messages", "schedule": 24 * 3600.0},
+    # consistency sweep: scores whose inputs changed since the last sweep are recomputed
+    "indicators-score-sweep": {
+        "task": "indicators.tasks.sweep_scores",
+        "schedule": SCORE_SWEEP_MINUTES * 60.0,
+    },
     "reviews-open-due-quarters": {
         "task": "reviews.tasks.open_due_quarters",
         "schedule": 6 * 3600.0,

@@ -5,7 +5,9 @@ from assessment import views as assessment_views
 from assessment.admin import admin_site
 from assessment.converters import YearConverter
 
-from .views import favicon, healthz
+from .views import favicon, healthz, readyz
+
+handler500 = "config.resilience.server_error"
 
 register_converter(YearConverter, "year")
 
@@ -26,6 +28,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("healthz/", healthz, name="healthz"),
+    path("readyz/", readyz, name="readyz"),
     # browsers ask for /favicon.ico on pages that name no icon (downloads, plain errors)
     path("favicon.ico", favicon),
     path("admin/", admin_site.urls),

@@ -215,13 +215,14 @@ def quarter_scores_recompute(*, quarter: Quarter, person_ids=None, reason: str =
 
 def score_inputs_changed(*, quarter: Quarter, person_ids: Iterable[int] | None = None, reason=""):
     """Call after an input of the quarter's scores changed (inside the changing transaction):
-    recomputes those people's scores (None: the whole region) after commit, in a task."""
+    recomputes those people's scores (None: the whole region) in a task, recorded in the same
+    transaction (outbox) and sent after commit."""
+    from outbox.services import dispatch
+
     from .tasks import recompute_scores
 
     ids = None if person_ids is None else sorted(set(person_ids))
-    transaction.on_commit(
-        lambda: recompute_scores.delay(quarter.pk, ids, str(reason or _("输入数据变化")))
-    )
+    dispatch(recompute_scores, quarter.pk, ids, str(reason or _("输入数据变化")))
 
 
 def score_inputs_changed_on(*, region: Region, day: date, person_ids=None, reason="") -> None:

@@ -306,7 +306,7 @@ def import_confirm(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("indicators:import-detail", pk=batch.pk)
-    messages.success(request, _("已导入 %(n)s 条记录，相关得分已重新计算。") % {"n": count})
+    messages.success(request, _("已导入 %(n)s 条记录，相关得分随之重新计算。") % {"n": count})
     return redirect("indicators:import-detail", pk=batch.pk)
 
 
@@ -350,7 +350,7 @@ def negative_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("已录入负面信息，相关得分已重新计算。"))
+            messages.success(request, _("已录入负面信息，相关得分随之重新计算。"))
             return redirect("indicators:negative-detail", pk=record.pk)
     return render(request, "indicators/negative_form.html", {"form": form})
 
@@ -401,7 +401,7 @@ def negative_revoke(request, pk):
                 return redirect("indicators:negative-detail", pk=record.pk)
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("已撤销该负面信息，相关得分已重新计算。"))
+            messages.success(request, _("已撤销该负面信息，相关得分随之重新计算。"))
             return redirect("indicators:negative-detail", pk=record.pk)
     return _negative_detail_page(request, record, form)
 

@@ -179,6 +179,7 @@ class Reminder(models.Model):
     key = models.CharField(_("去重键"), max_length=120)
     created = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("提醒")

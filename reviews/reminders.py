@@ -22,7 +22,7 @@ from .models import Reminder, ReviewState
 def _send(reminders: list[Reminder]) -> int:
     created = 0
     for reminder in reminders:
-        _obj, was_new = Reminder.objects.get_or_create(
+        obj, was_new = Reminder.objects.get_or_create(
             user_id=reminder.user_id,
             key=reminder.key,
             defaults={
@@ -33,20 +33,36 @@ def _send(reminders: list[Reminder]) -> int:
         )
         if was_new:
             created += 1
-            _email(reminder)
+            _email(obj)
     return created
 
 
 def _email(reminder: Reminder) -> None:
     if not getattr(settings, "EMAIL_HOST", "") or settings.EMAIL_HOST == "localhost":
         return
-    from assessment.models import User
+    from outbox.services import dispatch
 
-    address = User.objects.filter(pk=reminder.user_id).values_list("email", flat=True).first()
-    if address:
-        transaction.on_commit(
-            lambda: send_mail(_("平时考核提醒"), reminder.text, None, [address], fail_silently=True)
+    from .tasks import email_reminder
+
+    dispatch(email_reminder, reminder.pk)
+
+
+def reminder_email(*, reminder_id: int) -> bool:
+    """Mail one reminder to its account, once: the row is locked and stamped in the same
+    transaction, so a second run (a redelivered task) sends nothing. True when sent."""
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=reminder_id, emailed_at__isnull=True)
+            .first()
         )
+        if reminder is None or not reminder.user.email:
+            return False
+        send_mail(_("平时考核提醒"), reminder.text, None, [reminder.user.email])
+        reminder.emailed_at = timezone.now()
+        reminder.save(update_fields=["emailed_at"])
+    return True
 
 
 def overdue_review_reminders(*, today: date | None = None) -> int:

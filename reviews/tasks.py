@@ -75,3 +75,14 @@ def ratings_daily() -> dict:
         "purged": public.address_hashes_purge(),
         "recomputed": public.public_scores_recompute_day(),
     }
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5
+)
+def email_reminder(reminder_id: int) -> bool:
+    """Idempotent: the reminder is stamped when mailed; a second run sends nothing. A mail
+    server error (OSError, SMTPException) is retried."""
+    from .reminders import reminder_email
+
+    return reminder_email(reminder_id=reminder_id)

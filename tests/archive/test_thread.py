@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.urls import reverse
 
-from archive import services
 from archive.models import ExportJob
+from outbox import services as outbox_services
 from tests.archive.helpers import assessed
 
 
@@ -24,7 +24,7 @@ def test_without_broker_the_job_runs_in_a_thread_and_the_page_polls(
 
     # wait for the export thread itself rather than polling against a wall-clock deadline
     # (30 s once ran out on a loaded machine)
-    monkeypatch.setattr(services.threading, "Thread", RecordedThread)
+    monkeypatch.setattr(outbox_services.threading, "Thread", RecordedThread)
     assessed(personas.a.people["staff"])
     client.force_login(personas.a.hr)
     response = client.post(

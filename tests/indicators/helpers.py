@@ -51,3 +51,15 @@ def negative(personas, **fields) -> NegativeRecord:
         recorded_by=personas.a.discipline,
         **values,
     )
+
+
+def negative_form(person, *, day: date = date(2026, 8, 1), kind="violation", severity="serious"):
+    """The POST data of the negative-record form for one person."""
+    return {
+        "staff_no": person.staff_no,
+        "source": "discipline",
+        "type": kind,
+        "severity": severity,
+        "date": day.isoformat(),
+        "document_no": f"纪〔2026〕{day:%m%d}号",
+    }

@@ -23,7 +23,7 @@ def no_kwargs(p: Personas) -> dict:
 
 
 # Reachable by every signed-in account (or by anyone): covered by their own tests.
-OPEN = {"home", "login", "logout", "password_change", "password_change_done", "healthz"}
+OPEN = {"home", "login", "logout", "password_change", "password_change_done", "healthz", "readyz"}
 OPEN |= {"ratings_public:rate"}  # the public rating page: no login (tests/ratings/test_public.py)
 # The REST API answers token clients, not sessions (401 problem details without a token): its
 # permissions, region scoping and contract are tested in tests/api/. The schema and its docs
