@@ -31,4 +31,5 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("rewards/", include("rewards.urls")),
     path("archive/", include("archive.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

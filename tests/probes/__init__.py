@@ -9,7 +9,16 @@ from importlib import import_module
 
 from .base import OPEN, Probe
 
-MODULES = ("assessment", "work", "keytasks", "indicators", "reviews", "rewards", "archive")
+MODULES = (
+    "assessment",
+    "work",
+    "keytasks",
+    "indicators",
+    "reviews",
+    "rewards",
+    "archive",
+    "notifications",
+)
 
 PROBES: dict[str, Probe] = {}
 for _name in MODULES:
