@@ -228,3 +228,14 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.get_status_display()}"
+
+
+# 不足提醒 and 导师帮带 live in reviews/improvement/ (models registered with this app)
+from .improvement.models import (  # noqa: E402
+    DeficiencyCategory,
+    DeficiencyReminder,
+    MentoringCase,
+    ReturnVisit,
+)
+
+__all__ = ["DeficiencyCategory", "DeficiencyReminder", "MentoringCase", "ReturnVisit"]

@@ -26,11 +26,11 @@ from assessment.models.quarterly import UnitQuarter
 from assessment.tenancy import scope_for
 
 from . import engine
+from .improvement.services import MENTORING_GRADES, mentoring_sync
 from .models import Appeal, Decision, Reminder, ReviewState
 from .rules import quota_refusal, quota_use, sanction_blocks_good
 
 QUARTER_FLOW = engine.Flow()
-MENTORING_GRADES = (QuarterGrade.AVERAGE, QuarterGrade.POOR)
 RESULT_STATES = (ReviewState.PUBLICISED, ReviewState.CONFIRMED, ReviewState.APPEALED)
 
 
@@ -200,6 +200,7 @@ def quarterly_decide(
         qa, _action = engine.decide(
             assessment, by=by, comment=comment, suggested_grade=grade, apply=apply
         )
+        mentoring_sync(assessment=qa)
     return qa
 
 
@@ -435,6 +436,9 @@ def appeal_decide(
             comment=label,
             apply=apply,
         )
+        if changed:
+            qa.refresh_from_db()
+            mentoring_sync(assessment=qa)
         appeal.status = outcome
         appeal.new_grade = new_grade if changed else appeal.original_grade
         appeal.outcome_reason = reason

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .improvement.urls import urlpatterns as improvement_urls
 
 app_name = "reviews"
 
@@ -21,4 +22,5 @@ urlpatterns = [
     path("quarters/", views.quarter_admin, name="quarter-admin"),
     path("quarters/open/", views.quarter_open_now, name="quarter-open"),
     path("reminders/<int:pk>/read/", views.reminder_read, name="reminder-read"),
+    *improvement_urls,  # 不足提醒 and 导师帮带
 ]

@@ -18,6 +18,7 @@ MODULES = (
     "rewards",
     "archive",
     "notifications",
+    "improvement",
 )
 
 PROBES: dict[str, Probe] = {}
