@@ -25,6 +25,7 @@ from indicators.models import AttendanceRecord, NegativeRecord, QuarterScore
 from rewards.models import RewardRecord
 
 from .engine import REGION_LEVEL
+from .improvement.selectors import deficiency_line, person_deficiency_summary
 from .models import LEVEL_NAMES, Appeal, Decision, Delegation, Reminder, ReviewState
 from .rules import blocked_people, quota_use
 
@@ -322,6 +323,9 @@ def summary_facts(qa: QuarterlyAssessment) -> dict:
             .in_force_during(quarter.start, quarter.end)
             .order_by("date")
         ),
+        "deficiencies": person_deficiency_summary([person.pk], quarter.start, quarter.end).get(
+            person.pk, []
+        ),
     }
 
 
@@ -359,6 +363,11 @@ def prefill_text(facts: dict) -> str:
         for r in facts["rewards"]
     ] + [str(n) for n in facts["negatives"]]
     lines.append("【奖惩与负面信息】" + ("；".join(records) or "无"))
+    reminders = facts.get("deficiencies", [])
+    lines.append(
+        f"【不足提醒】本季度 {len(reminders)} 条"
+        + "".join(f"\n- {deficiency_line(r)}" for r in reminders)
+    )
     return "\n".join(lines)
 
 
