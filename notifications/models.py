@@ -176,3 +176,45 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.get_status_display()}"
+
+
+class ReminderSettings(models.Model):
+    """提醒设置: a region's reminder-job figures (DOMAIN.md defaults; the 'no log for N working
+    days' figure is on the assessment year)."""
+
+    region = models.OneToOneField(
+        "assessment.Region", verbose_name=_("区"), related_name="+", on_delete=models.CASCADE
+    )
+    escalate_after_misses = models.PositiveSmallIntegerField(
+        _("第几次提醒起同时督办上一级"), default=2
+    )
+    publicity_ending_days = models.PositiveSmallIntegerField(_("公示结束前几天提醒"), default=1)
+    goals_closing_days = models.PositiveSmallIntegerField(_("定标截止前几天提醒"), default=3)
+    visit_due_days = models.PositiveSmallIntegerField(_("季度末前几天提醒回访"), default=15)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("提醒设置")
+        verbose_name_plural = _("提醒设置")
+
+    def __str__(self) -> str:
+        return str(self.region)
+
+
+class ReminderState(models.Model):
+    """How often a reminder job has found one item (an occurrence: a gap in the logs, an overdue
+    rectification …) still open, and on which day last — at most one count per day, and the
+    count decides the escalation."""
+
+    job = models.CharField(max_length=30)
+    item_key = models.CharField(max_length=120)
+    misses = models.PositiveSmallIntegerField(default=0)
+    last_day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "item_key"], name="reminder_state_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.item_key} ×{self.misses}"

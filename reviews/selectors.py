@@ -26,7 +26,7 @@ from rewards.models import RewardRecord
 
 from .engine import REGION_LEVEL
 from .improvement.selectors import deficiency_line, person_deficiency_summary
-from .models import LEVEL_NAMES, Appeal, Decision, Delegation, Reminder, ReviewState
+from .models import LEVEL_NAMES, Appeal, Decision, Delegation, ReviewState
 from .rules import blocked_people, quota_use
 
 REVIEWER_ROLES = (Role.SECTION_CHIEF, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER)
@@ -283,7 +283,10 @@ def quarter_admin(user) -> list[dict]:
 
 
 def reminders_for(user, limit: int = 10):
-    return Reminder.objects.filter(user=user, read_at__isnull=True)[:limit]
+    """The home card's unread notices (the notification centre holds them since issue 12)."""
+    from notifications.selectors import notifications_for
+
+    return notifications_for(user, unread=True)[:limit]
 
 
 # -- the self-summary's facts ------------------------------------------------------------------

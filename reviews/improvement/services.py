@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
@@ -49,7 +50,7 @@ def _save(obj, reason: str) -> None:
 
 
 def _link(reminder) -> str:
-    return f"/reviews/deficiencies/{reminder.pk}/"
+    return reverse("reviews:deficiency-detail", args=[reminder.pk])
 
 
 # -- 不足提醒 ----------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def mentoring_sync(*, assessment: QuarterlyAssessment) -> MentoringCase | None:
                 f"mentoring-opened:{case.pk}",
                 _("%(n)s 季度考核为%(g)s，请指定帮带导师。")
                 % {"n": assessment.person.name, "g": assessment.get_grade_display()},
-                f"/reviews/mentoring/{case.pk}/",
+                reverse("reviews:mentoring-detail", args=[case.pk]),
             )
             for uid in _unit_admins(case.unit_id)
         )
@@ -274,7 +275,7 @@ def mentor_assign(*, case: MentoringCase, mentor: Person, by) -> tuple[Mentoring
                     "mentoring",
                     f"mentor-assigned:{row.pk}:{mentor.pk}",
                     _("您被指定为 %(n)s 的帮带导师，请制定帮带目标。") % {"n": case.person.name},
-                    f"/reviews/mentoring/{row.pk}/",
+                    reverse("reviews:mentoring-detail", args=[row.pk]),
                 )
             ]
         )
