@@ -64,6 +64,7 @@ DEMO_HOOKS = (
     "reviews.demo",
     "rewards.demo",
     "archive.demo",
+    "reviews.improvement.demo",  # 不足提醒, 导师帮带, demo notifications
 )
 
 
