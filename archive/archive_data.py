@@ -39,13 +39,18 @@ class ChartPoint:
     grade: str
 
 
+LABEL_HALF_WIDTH = 24  # "2026Q3" at the chart's 11 px axis font is about 40 px wide
+
+
 def grade_chart(assessments, *, width: int = 640, height: int = 180) -> dict:
     """Points of an inline SVG line chart of decided quarterly grades over time (drawn on the
     server: no script, nothing for the CSP to allow)."""
     graded = [qa for qa in assessments if qa.grade in GRADE_LEVEL]
-    left, top, bottom = 56, 16, 28
+    # the x-axis labels (2026Q3) are centred on their points: the last one needs half a label
+    # of room on the right or the SVG clips it
+    left, top, bottom, right = 56, 16, 28, LABEL_HALF_WIDTH + 8
     span = max(len(graded) - 1, 1)
-    step = (width - left - 16) / span
+    step = (width - left - right) / span
     points = []
     for i, qa in enumerate(graded):
         level = GRADE_LEVEL[qa.grade]
@@ -62,7 +67,7 @@ def grade_chart(assessments, *, width: int = 640, height: int = 180) -> dict:
         "polyline": " ".join(f"{p.x},{p.y}" for p in points),
         "levels": levels,
         "left": left,
-        "right": width - 16,
+        "right": width - right,
         "label_y": height - 8,
     }
 

@@ -26,14 +26,11 @@ def export(request):
         initial={"period": current_quarter_code(), "output": ExportJob.Output.LIST},
     )
     incomplete, total = None, 0
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.export_start(by=request.user, **_job_args(form))
-        except ValidationError as exc:
-            form.add_error("period", exc.messages)
-        else:
-            return redirect("archive:export-job", pk=job.pk)
-    elif request.method == "GET" and request.GET and form.is_valid():
+    # 检查缺项 posts the export form with check=1 (it once submitted it by GET, which put the
+    # CSRF token into the query string and so into logs); a bookmarked GET with the fields
+    # still checks
+    checking = request.method == "GET" and bool(request.GET) or "check" in request.POST
+    if checking and form.is_valid():
         try:
             built = services.build_sheets(
                 region=form.cleaned_data["region"],
@@ -46,6 +43,13 @@ def export(request):
         else:
             total = len(built)
             incomplete = [s for s in built if s.missing]
+    elif request.method == "POST" and form.is_valid():
+        try:
+            job = services.export_start(by=request.user, **_job_args(form))
+        except ValidationError as exc:
+            form.add_error("period", exc.messages)
+        else:
+            return redirect("archive:export-job", pk=job.pk)
     jobs = selectors.jobs_for_user(request.user)[:20]
     return render(
         request,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import lockout
-from .models import SECTION_ROLES, UNIT_ROLES, Person, Role, Section, User
+from .models import SECTION_ROLES, UNIT_ROLES, AuditEvent, Person, Role, Section, User
 
 LOGIN_ERROR = _("用户名或密码不正确，或账号已被暂时锁定。")
 
@@ -116,21 +116,77 @@ class RoleGrantForm(forms.Form):
         return self.cleaned_data["person"].user
 
 
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log: time range, account, kind, address, free-text search."""
+
+    start = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    username = forms.CharField(label=_("账号"), max_length=150, required=False)
+    kind = forms.ChoiceField(label=_("事件"), required=False)
+    ip = forms.CharField(label=_("IP 地址"), max_length=45, required=False)
+    q = forms.CharField(label=_("搜索"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部事件")), *AuditEvent.Kind.choices]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("username", "ip", "q"):
+            data[name] = (data.get(name) or "").replace("\x00", "").strip()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("截止日期不能早于起始日期。"))
+        return data
+
+
 class PersonRecordForm(forms.ModelForm):
-    """Base of the forms that record something about a person picked by staff number (negative
-    records, rewards): `people` is the editor's reach, and a number outside it is not found."""
+    """Base of the forms that record something about a person (negative records, rewards):
+    the editor types a name or a staff number (an htmx search offers matches as they type);
+    `people` is the editor's reach, and nobody outside it is found."""
 
-    staff_no = forms.CharField(label=_("人员工号"), max_length=30)
-    not_found = _("未找到该工号的人员。")
+    staff_no = forms.CharField(
+        label=_("人员（姓名或工号）"),
+        max_length=30,
+        help_text=_("输入姓名或工号，从提示中选择；同名时请填写工号。"),
+    )
+    not_found = _("未找到该姓名或工号的人员。")
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.people = people
+        attrs = self.fields["staff_no"].widget.attrs
+        attrs.update({"list": "person-options", "autocomplete": "off"})
+        if search_url:  # the matches fill the <datalist> the form template renders
+            attrs.update(
+                {
+                    "hx-get": search_url,
+                    "hx-trigger": "input changed delay:300ms",
+                    "hx-target": "#person-options",
+                }
+            )
+        if self.instance.pk and self.instance.person_id and not self.is_bound:
+            self.initial["staff_no"] = self.instance.person.staff_no
 
     def clean_staff_no(self):
-        staff_no = self.cleaned_data["staff_no"].strip()
-        person = self.people.filter(staff_no__iexact=staff_no).first()
+        typed = self.cleaned_data["staff_no"].strip()
+        person = self.people.filter(staff_no__iexact=typed).first()
+        if person is None:
+            named = list(self.people.filter(name=typed).select_related("unit")[:6])
+            if len(named) > 1:
+                raise forms.ValidationError(
+                    _("有多位人员名为“%(name)s”：%(who)s。请填写工号。")
+                    % {
+                        "name": typed,
+                        "who": "、".join(f"{p.staff_no}（{p.unit.name}）" for p in named),
+                    }
+                )
+            person = named[0] if named else None
         if person is None:
             raise forms.ValidationError(self.not_found)
         self.instance.person = person
-        return staff_no
+        return person.staff_no

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.messages.storage import default_storage
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,3 +75,19 @@ class PasswordExpiryMiddleware:
                 }
                 return _redirect_with_message(request, messages.WARNING, text, "password_change")
         return self.get_response(request)
+
+
+class FriendlyNotFoundMiddleware:
+    """With DEBUG on (`make run`, the demo), Django answers an unknown address or an object out
+    of reach with its English technical page listing every URL pattern; a demo user gets the
+    product's Chinese 404 page instead (production, DEBUG off, renders 404.html by itself).
+    Installed only when DEBUG is on and DJANGO_DEBUG_404 is not set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and b"DEBUG = True" in response.content:
+            return render(request, "404.html", status=404)
+        return response

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from .models import AuditEvent, Membership, Person, Role, Section, Unit
 from .tenancy import get_or_404, scope_for
@@ -92,3 +96,47 @@ def audit_events(user):
     if not scope.has(Role.AUDIT_ADMIN):
         return AuditEvent.objects.none()
     return AuditEvent.objects.select_related("user", "region")
+
+
+def audit_events_filtered(user, filters: dict):
+    """The audit log narrowed by AuditFilterForm's cleaned data (dates in the region's time
+    zone, whole days; account and address by prefix; the search over account, address and the
+    detail text)."""
+    events = audit_events(user)
+    if filters.get("start"):
+        events = events.filter(at__gte=_day_start(filters["start"]))
+    if filters.get("end"):
+        events = events.filter(at__lt=_day_start(filters["end"] + timedelta(days=1)))
+    if filters.get("kind"):
+        events = events.filter(kind=filters["kind"])
+    if filters.get("username"):
+        events = events.filter(username__istartswith=filters["username"])
+    if filters.get("ip"):
+        events = events.filter(ip__startswith=filters["ip"])
+    if query := filters.get("q"):
+        # detail is JSON text with non-ASCII escaped: search its ASCII form as well
+        escaped = json.dumps(query)[1:-1]
+        events = events.filter(
+            Q(username__icontains=query)
+            | Q(ip__contains=query)
+            | Q(detail__icontains=query)
+            | Q(detail__icontains=escaped)
+        )
+    return events.order_by("-at", "-pk")
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+PERSON_SEARCH_LIMIT = 20
+
+
+def person_search(people, query: str) -> list[Person]:
+    """Up to PERSON_SEARCH_LIMIT people of an already-scoped queryset whose name contains the
+    query or whose staff number starts with it, in one query."""
+    query = query.replace("\x00", "").strip()
+    if not query:
+        return []
+    matches = people.filter(Q(name__contains=query) | Q(staff_no__istartswith=query))
+    return list(matches.select_related("unit").order_by("name", "staff_no")[:PERSON_SEARCH_LIMIT])

@@ -55,9 +55,7 @@ def _content_matches(ext: str, upload) -> bool:
             return False
         finally:
             upload.seek(0)
-        return "[Content_Types].xml" in names and any(
-            n.startswith(OOXML_PARTS[ext]) for n in names
-        )
+        return "[Content_Types].xml" in names and any(n.startswith(OOXML_PARTS[ext]) for n in names)
     return False
 
 

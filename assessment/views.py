@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .audit import audit
+from .audit_display import attach_details, lock_key_kind, lock_key_words
 from .formerrors import add_service_errors
-from .forms import LoginForm, PersonForm, RoleGrantForm, SectionForm
+from .forms import AuditFilterForm, LoginForm, PersonForm, RoleGrantForm, SectionForm
 from .models import AuditEvent, Lockout, Role
 from .tenancy import get_or_404, scope_for
 from .work import selectors as work_selectors
@@ -189,8 +190,18 @@ def role_revoke(request, pk):
 def audit_log(request):
     if not scope_for(request.user).has(Role.AUDIT_ADMIN):
         raise PermissionDenied
-    page = Paginator(selectors.audit_events(request.user), 100).get_page(request.GET.get("page"))
-    return render(request, "assessment/audit_log.html", {"page": page})
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_events_filtered(request.user, filters)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    page.object_list = attach_details(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "assessment/audit_log.html",
+        {"page": page, "form": form, "pager_params": params.urlencode()},
+    )
 
 
 @login_required
@@ -203,5 +214,18 @@ def lockouts(request):
         audit(AuditEvent.Kind.UNLOCKED, request=request, user=request.user, key=lock.key)
         messages.success(request, _("已解除锁定。"))
         return redirect("assessment:lockouts")
-    active = Lockout.objects.filter(until__gt=timezone.now()).order_by("-until")
+    active = list(Lockout.objects.filter(until__gt=timezone.now()).order_by("-until"))
+    for lock in active:
+        lock.kind_words, lock.words = lock_key_kind(lock.key), lock_key_words(lock.key)
     return render(request, "assessment/lockouts.html", {"lockouts": active})
+
+
+def person_options(request, people):
+    """The <option>s of a person picker's <datalist> (PersonRecordForm): the people of `people`
+    (the caller's reach) matching what was typed. The caller checks the right to pick."""
+    query = request.GET.get("staff_no", "")[:30]
+    return render(
+        request,
+        "assessment/_person_options.html",
+        {"people": selectors.person_search(people, query)},
+    )

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "rewards",
     "archive",
     "notifications",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +91,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+if DEBUG and not env_bool("DJANGO_DEBUG_404", False):
+    # the demo (make run) shows the Chinese 404 page, not Django's technical one
+    MIDDLEWARE.append("assessment.middleware.FriendlyNotFoundMiddleware")
 if not DEBUG:
     # Serves the collected static files under gunicorn: no separate web server is needed.
     # (runserver serves them itself in development.)
@@ -134,6 +141,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Password policy (SECURITY.md): 8+ chars, 3 of 4 classes, not the username, not one of the
 # last 5, expires after 90 days.
+# Django's defaults, plus the cheaper hasher for random one-time passwords (initial and reset
+# passwords, replaced at the first login: assessment/passwords.py OneTimePasswordHasher).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "assessment.passwords.OneTimePasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "assessment.passwords.MinimumLengthValidator",
@@ -292,4 +309,27 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+# The REST API for the region's other systems (api/): token clients only, problem details,
+# per-client rate limit (API_RATE, e.g. "120/min").
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.base.problem_handler",
+    "DEFAULT_THROTTLE_RATES": {"client": os.environ.get("API_RATE", "120/min")},
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "平时考核系统数据接口",
+    "DESCRIPTION": "供本区人事、纪检等系统同步名册、考勤、负面信息，读取考核结果。"
+    "认证：Authorization: Bearer <令牌>；错误按 RFC 9457 problem details 返回。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }

@@ -4,7 +4,7 @@ from django.urls import include, path
 from assessment import views as assessment_views
 from assessment.admin import admin_site
 
-from .views import healthz
+from .views import favicon, healthz
 
 urlpatterns = [
     path("", assessment_views.home, name="home"),
@@ -23,13 +23,17 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("healthz/", healthz, name="healthz"),
+    # browsers ask for /favicon.ico on pages that name no icon (downloads, plain errors)
+    path("favicon.ico", favicon),
     path("admin/", admin_site.urls),
     path("", include("assessment.urls")),
     path("", include("assessment.work.urls")),
+    path("", include("assessment.roster.urls")),
     path("tasks/", include("assessment.keytasks.urls")),
     path("indicators/", include("indicators.urls")),
     path("reviews/", include("reviews.urls")),
     path("rewards/", include("rewards.urls")),
     path("archive/", include("archive.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("api.urls")),
 ]

@@ -1,10 +1,7 @@
 """Reading and checking uploaded sheets (attendance, negative records).
 
-Files are checked before any parser sees them: size, extension and content (magic bytes), and
-for xlsx the zip's declared and actual uncompressed size, the compression ratio and any DTD or
-entity declaration (refused: no XML entity is ever expanded). openpyxl then reads in read-only
-mode (it parses with defusedxml when that is installed, as it is here). csv is decoded as
-utf-8 (with or without BOM) or GBK/GB18030, as Chinese attendance machines export it.
+The file is read by `assessment.tables.read_table` (size, content, zip-bomb and XML-entity
+checks); this module knows what the rows mean.
 
 `check_rows` turns the table into normalised rows and row-level errors (row number as the
 sheet shows it, and what is wrong); nothing is saved here.
@@ -12,15 +9,19 @@ sheet shows it, and what is wrong); nothing is saved here.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.utils import timezone
+
+from assessment.tables import (  # noqa: F401 - MAX_FILE_BYTES is read by forms and the command
+    MAX_FILE_BYTES,
+    Checked,
+    ImportFileError,
+    columns,
+    parse_date,
+    read_table,
+    text,
+)
 
 from .models import (
     AttendanceRecord,
@@ -31,106 +32,6 @@ from .models import (
     NegativeType,
     Severity,
 )
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
-MAX_RATIO = 100
-MAX_ROWS = 100_000
-MAX_ERRORS_KEPT = 1000
-XLSX_MAGIC = b"PK\x03\x04"
-XML_FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (type, size, bomb, entities, header)."""
-
-
-# -- reading -------------------------------------------------------------------------------
-
-
-def read_table(name: str, data: bytes) -> list[tuple[int, list]]:
-    """(sheet row number, cell values) for every row including the header (row 1)."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            f"文件过大（{len(data) // 1024} KB），上限 {MAX_FILE_BYTES // 1024 // 1024} MB。"
-        )
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        if not data.startswith(XLSX_MAGIC):
-            raise ImportFileError("文件内容不是 xlsx 表格（扩展名与内容不符）。")
-        return _read_xlsx(data)
-    if lower.endswith(".csv"):
-        if data.startswith(XLSX_MAGIC) or b"\x00" in data[:8192]:
-            raise ImportFileError("文件内容不是 csv 文本（扩展名与内容不符）。")
-        return _read_csv(data)
-    raise ImportFileError("只支持 xlsx 或 csv 文件（考勤机导出的表格）。")
-
-
-def _check_zip(zf: zipfile.ZipFile) -> None:
-    infos = zf.infolist()
-    if len(infos) > 1000:
-        raise ImportFileError("xlsx 文件结构异常（条目过多），已拒绝。")
-    declared = sum(i.file_size for i in infos)
-    if declared > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError("xlsx 解压后过大（疑似压缩炸弹），已拒绝。")
-    budget = MAX_UNCOMPRESSED_BYTES
-    for info in infos:
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-            raise ImportFileError("xlsx 压缩比异常（疑似压缩炸弹），已拒绝。")
-        if not info.filename.endswith((".xml", ".rels")):
-            continue
-        with zf.open(info) as member:  # the declared size may lie: read with a budget
-            content = member.read(budget + 1)
-        budget -= len(content)
-        if budget < 0:
-            raise ImportFileError("xlsx 解压后过大（疑似压缩炸弹），已拒绝。")
-        if XML_FORBIDDEN.search(content):
-            raise ImportFileError("xlsx 含有 XML 实体或 DTD 声明，已拒绝。")
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            _check_zip(zf)
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # a corrupt or foreign file: one clear message, never a 500
-        raise ImportFileError("无法读取 xlsx 文件，请确认是考勤机或 Excel 导出的表格。") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS + 1:
-                raise ImportFileError(f"行数超过上限 {MAX_ROWS}，请分批导入。")
-            rows.append((number, list(values)))
-        return rows
-    finally:
-        workbook.close()
-
-
-def _read_csv(data: bytes) -> list[tuple[int, list]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise ImportFileError("无法识别 csv 文件编码（支持 UTF-8 与 GBK）。")
-    rows = []
-    reader = csv.reader(io.StringIO(text))
-    try:
-        for number, values in enumerate(reader, start=1):
-            if number > MAX_ROWS + 1:
-                raise ImportFileError(f"行数超过上限 {MAX_ROWS}，请分批导入。")
-            rows.append((number, values))
-    except csv.Error as exc:
-        raise ImportFileError("csv 文件格式错误，无法读取。") from exc
-    return rows
-
 
 # -- checking ------------------------------------------------------------------------------
 
@@ -173,59 +74,13 @@ STATUS = {w.lower(): s for s, words in STATUS_WORDS.items() for w in words} | {
 SOURCES = _lookup(NegativeSource.choices)
 TYPES = _lookup(NegativeType.choices)
 SEVERITIES = _lookup(Severity.choices) | {"严重": Severity.SERIOUS, "处分": Severity.SERIOUS}
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
-
-
-def parse_date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip().split(" ")[0]
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-@dataclass
-class Checked:
-    rows: list[dict] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
-    error_count: int = 0
-
-    def error(self, row: int, *messages: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append({"row": row, "errors": list(messages)})
-
-
-def _columns(header: list) -> dict[str, int]:
-    names = [_text(h).lower() for h in header]
-    found = {}
-    for key, aliases in HEADERS.items():
-        for i, name in enumerate(names):
-            if name in {a.lower() for a in aliases}:
-                found[key] = i
-                break
-    return found
 
 
 def check_rows(kind: str, table: list[tuple[int, list]], people: Iterable) -> Checked:
     """people: the Person rows the importer may import for (with unit loaded)."""
     if not table:
         raise ImportFileError("文件是空的。")
-    cols = _columns(table[0][1])
+    cols = columns(table[0][1], HEADERS)
     missing = [HEADERS[k][0] for k in REQUIRED[kind] if k not in cols]
     if "staff_no" not in cols and not {"name", "unit"} <= set(cols):
         missing.append("工号（或 姓名 + 单位）")
@@ -240,13 +95,13 @@ def check_rows(kind: str, table: list[tuple[int, list]], people: Iterable) -> Ch
     seen: dict[tuple, int] = {}
     for number, values in table[1:]:
         cell = {k: (values[i] if i < len(values) else None) for k, i in cols.items()}
-        if all(_text(v) == "" for v in cell.values()):
+        if all(text(v) == "" for v in cell.values()):
             continue  # blank line
         problems: list[str] = []
         person = _person(cell, by_no, by_name, problems)
         day = parse_date(cell.get("date"))
         if day is None:
-            problems.append(f"日期“{_text(cell.get('date'))}”无法识别（示例：2026-07-01）。")
+            problems.append(f"日期“{text(cell.get('date'))}”无法识别（示例：2026-07-01）。")
         elif day > today or day.year < 2000:
             problems.append(f"日期 {day} 不在有效范围内（不能晚于今天）。")
         row = {"person": person.pk if person else None, "date": day.isoformat() if day else None}
@@ -257,10 +112,10 @@ def check_rows(kind: str, table: list[tuple[int, list]], people: Iterable) -> Ch
             row["source"] = _choice(cell, "source", SOURCES, "来源部门", problems)
             row["type"] = _choice(cell, "type", TYPES, "类型", problems)
             row["severity"] = _choice(cell, "severity", SEVERITIES, "严重程度", problems)
-            row["document_no"] = _text(cell.get("document_no"))[:100]
-            row["description"] = _text(cell.get("description"))[:2000]
+            row["document_no"] = text(cell.get("document_no"))[:100]
+            row["description"] = text(cell.get("description"))[:2000]
             until = cell.get("in_force_until")
-            if _text(until):
+            if text(until):
                 until_day = parse_date(until)
                 if until_day is None or (day and until_day < day):
                     problems.append("影响期截止日期无法识别或早于认定日期。")
@@ -283,7 +138,7 @@ def check_rows(kind: str, table: list[tuple[int, list]], people: Iterable) -> Ch
 
 
 def _person(cell, by_no, by_name, problems):
-    staff_no, name, unit = (_text(cell.get(k)) for k in ("staff_no", "name", "unit"))
+    staff_no, name, unit = (text(cell.get(k)) for k in ("staff_no", "name", "unit"))
     if staff_no:
         person = by_no.get(staff_no.lower())
         if person is None:
@@ -306,7 +161,7 @@ def _person(cell, by_no, by_name, problems):
 
 
 def _choice(cell, key, table, label, problems):
-    raw = _text(cell.get(key))
+    raw = text(cell.get(key))
     value = table.get(raw.lower())
     if value is None:
         problems.append(f"{label}“{raw}”无法识别。")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 
 from assessment.chain import reviewer_chain, reviewer_chains
 from assessment.models import Person, Quarter, Region, Role, Unit
@@ -288,6 +289,21 @@ def unit_negative_records(unit: Unit):
         .select_related("person", "recorded_by__person")
         .order_by("-date", "-pk")
     )
+
+
+def negative_home(user, *, recent: int = 3) -> dict:
+    """The discipline officer's home card: this year's records in their regions (revoked ones
+    left out) and the latest entered — two queries."""
+    regions = negative_editor_regions(user)
+    if not regions:
+        return {}
+    records = NegativeRecord.objects.filter(region_id__in=regions, revoked_at__isnull=True)
+    return {
+        "year_count": records.filter(date__year=timezone.localdate().year).count(),
+        "recent": list(
+            records.select_related("person", "person__unit").order_by("-created", "-pk")[:recent]
+        ),
+    }
 
 
 def negative_people(user):

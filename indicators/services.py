@@ -355,7 +355,19 @@ def import_preview(*, kind: str, region: Region, name: str, data: bytes, by) -> 
         people = Person.objects.filter(region=region)
     else:
         people = selectors.importable_people(by, kind, region)
-    table = imports.read_table(name, data)
+    return import_table(
+        kind=kind,
+        region=region,
+        name=name,
+        table=imports.read_table(name, data),
+        by=by,
+        people=people,
+    )
+
+
+def import_table(*, kind: str, region: Region, name: str, table, by, people) -> ImportBatch:
+    """Check a table (a file's rows, or an API payload laid out as one) into a batch; people
+    are those the importer may import for."""
     checked = imports.check_rows(kind, table, people.select_related("unit"))
     batch = ImportBatch(
         region=region,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("negative/", views.negative_units, name="negative-units"),
     path("negative/units/<int:unit_pk>/", views.negative_unit, name="negative-unit"),
     path("negative/new/", views.negative_create, name="negative-create"),
+    path("negative/people/", views.negative_person_search, name="negative-person-search"),
     path("negative/<int:pk>/", views.negative_detail, name="negative-detail"),
     path("negative/<int:pk>/evidence/", views.negative_evidence, name="negative-evidence"),
     path("negative/<int:pk>/revoke/", views.negative_revoke, name="negative-revoke"),

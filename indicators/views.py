@@ -19,6 +19,7 @@ from assessment.formerrors import add_service_errors
 from assessment.models import Quarter, Region
 from assessment.periods import quarter_of_day
 from assessment.tenancy import scope_for
+from assessment.views import person_options
 
 from . import selectors, services
 from .forms import (
@@ -336,7 +337,10 @@ def negative_create(request):
     if not selectors.negative_editor_regions(request.user):
         raise PermissionDenied
     form = NegativeRecordForm(
-        request.POST or None, request.FILES or None, people=selectors.negative_people(request.user)
+        request.POST or None,
+        request.FILES or None,
+        people=selectors.negative_people(request.user),
+        search_url=reverse("indicators:negative-person-search"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -349,6 +353,13 @@ def negative_create(request):
             messages.success(request, _("已录入负面信息，相关得分已重新计算。"))
             return redirect("indicators:negative-detail", pk=record.pk)
     return render(request, "indicators/negative_form.html", {"form": form})
+
+
+@login_required
+def negative_person_search(request):
+    if not selectors.negative_editor_regions(request.user):
+        raise PermissionDenied
+    return person_options(request, selectors.negative_people(request.user))
 
 
 @login_required

@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessment.models import Membership, Person, Role
@@ -66,7 +67,7 @@ def seed_region(region, rng: random.Random) -> None:
         or Membership.objects.filter(region=region, role=Role.DISTRICT_ADMIN).first()
     )
     author = hr.user if hr else people[0].user
-    today = date.today()
+    today = timezone.localdate()
     rows = []
     count = round(len(people) * REWARDS_PER_PERSON)
     for i in range(count):

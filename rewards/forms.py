@@ -11,7 +11,7 @@ from .models import REWARD_TYPES, RewardKind, RewardRecord
 
 
 class RewardRecordForm(PersonRecordForm):
-    not_found = _("未找到该工号的人员，或您无权为其录入奖惩。")
+    not_found = _("未找到该姓名或工号的人员，或您无权为其录入奖惩。")
 
     class Meta:
         model = RewardRecord

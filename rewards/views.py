@@ -6,7 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from assessment.views import person_options
 
 from . import selectors, services
 from .forms import RewardRecordForm
@@ -46,6 +49,7 @@ def record_create(request):
         request.POST or None,
         request.FILES or None,
         people=selectors.enterable_people(request.user),
+        search_url=reverse("rewards:person-search"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,6 +62,13 @@ def record_create(request):
     if form.errors and request.FILES:
         messages.warning(request, _("出于安全原因，佐证材料需要重新选择。"))
     return render(request, "rewards/record_form.html", {"form": form})
+
+
+@login_required
+def person_search(request):
+    if not selectors.can_enter_any(request.user):
+        raise PermissionDenied
+    return person_options(request, selectors.enterable_people(request.user))
 
 
 @login_required

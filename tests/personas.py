@@ -133,3 +133,21 @@ def build_personas() -> Personas:
         admins[key] = _user(key)
         _membership(admins[key], role)
     return Personas(a=a, b=b, **admins)
+
+
+def persona_users(cast: Personas) -> list[User]:
+    """Every account of the cast."""
+    users = [*cast.a.users.values(), *cast.b.users.values()]
+    return [*users, cast.system_admin, cast.security_admin, cast.auditor]
+
+
+def clear_personas() -> None:
+    """Delete the cast (inside a transaction the caller rolls back): for tests that need a
+    database without it, such as the demo seed, which refuses to run once a region exists."""
+    Person.objects.all().delete()
+    User.objects.all().delete()
+    Section.objects.all().delete()
+    Unit.objects.all().delete()
+    UnitCategory.objects.all().delete()
+    Region.objects.all().delete()
+    CityPlatform.objects.all().delete()

@@ -281,3 +281,27 @@ def test_system_admin_does_not_see_people_units_or_sections(client, login, perso
     index = client.get("/admin/").content.decode()
     assert "/admin/assessment/person/" not in index
     assert "/admin/assessment/region/" in index
+
+
+def test_history_page_is_chinese_without_none_or_inline_styles(client, login, personas):
+    from assessment import services
+
+    staff = personas.a.people["staff"]
+    staff.position = "副主任科员"
+    services.person_save(person=staff, by=personas.a.district_admin, reason="职务调整")
+    login(personas.a.district_admin)
+    body = client.get(admin_url("person", staff.pk, "history")).content.decode()
+    start = body.index('id="change-history"')
+    table = body[start : body.index("</table>", start)]
+    for english in ("Changes", "Change reason", "Changed by", "Date/time", "Object"):
+        assert f">{english}<" not in table
+    assert "修改原因" in table and "修改内容" in table and "职务调整" in table
+    assert ">None<" not in table and "None" not in table.replace("NoneType", "")
+    assert "—" in table  # the first row has no reason: a dash, not "None"
+    assert "style=" not in body  # CSP: style-src has no 'unsafe-inline'
+    assert 'rel="icon"' in body
+
+
+def test_favicon_ico_is_not_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")

@@ -22,6 +22,7 @@ from .org import (
 )
 from .periods import AssessmentYear, Quarter
 from .quarterly import Opinion, QuarterGrade, QuarterlyAssessment
+from .roster import RosterImport
 from .tasks import KeyTask, KeyTaskProgress, SupervisionNote
 from .work import Attachment, Goal, GoalPlan, IndicatorCategory, WorkLog, private_storage
 
@@ -50,6 +51,7 @@ __all__ = [
     "Quarter",
     "Region",
     "Role",
+    "RosterImport",
     "Section",
     "SupervisionNote",
     "Unit",

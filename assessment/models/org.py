@@ -318,6 +318,9 @@ class AuditEvent(models.Model):
         ROLE_REVOKED = "role_revoked", _("撤销角色")
         SESSION_EXPIRED = "session_expired", _("会话超时")
         ACCOUNT_DISABLED = "account_disabled", _("停用账号")
+        ACCOUNTS_CREATED = "accounts_created", _("开通账号")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        API_CLIENT = "api_client", _("接口客户端变更")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("事件"), max_length=30, choices=Kind)

@@ -137,3 +137,13 @@ def test_appeals_are_listed(staff, personas, login):
     )
     body = login(personas.a.staff).get(_url(staff)).content.decode()
     assert "维持原等次的理由ABC" in body and "2026Q2" in body
+
+
+def test_the_last_quarter_label_fits_inside_the_chart(staff):
+    from archive.archive_data import LABEL_HALF_WIDTH, grade_chart
+    from assessment.models import QuarterlyAssessment
+
+    chart = grade_chart(list(QuarterlyAssessment.objects.filter(person=staff).order_by("pk")))
+    last = chart["points"][-1]
+    assert last.x + LABEL_HALF_WIDTH <= chart["width"]  # was 624 + ~20 > 640: clipped
+    assert chart["points"][0].x - LABEL_HALF_WIDTH >= 0

@@ -302,3 +302,22 @@ def test_export_page_query_count_is_constant(personas, login, django_assert_max_
     with django_assert_max_num_queries(25):
         response = client.get(reverse("archive:export"), {**params, "output": "list"})
     assert response.content.decode().count("加") >= rows
+
+
+def test_completeness_check_posts_and_keeps_the_csrf_token_out_of_the_url(graded, login):
+    client = login(graded.a.hr)
+    page = client.get(reverse("archive:export")).content.decode()
+    assert 'formmethod="get"' not in page  # the token would land in the query string
+    response = client.post(
+        reverse("archive:export"),
+        {
+            "sheet": "quarterly",
+            "period": "2026Q3",
+            "unit": graded.a.unit.pk,
+            "output": "list",
+            "check": "1",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "缺项检查" in body and "astaff2" in body
+    assert not ExportJob.objects.exists()  # checking starts no export

@@ -242,7 +242,7 @@ def test_evidence_type_checked_by_content(personas, login):
     data["staff_no"] = personas.b.people["staff"].staff_no  # another region's person
     data.pop("evidence")
     body = client.post(reverse("indicators:negative-create"), data).content.decode()
-    assert "未找到该工号" in body
+    assert "未找到该姓名或工号" in body
 
 
 def test_negative_units_highlight_units_without_records(personas, login):

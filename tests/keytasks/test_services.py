@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from assessment import uploads
 from assessment.keytasks import services
@@ -16,7 +17,7 @@ from tests.keytasks.helpers import pdf
 
 pytestmark = pytest.mark.django_db
 
-YEAR = date.today().year
+YEAR = timezone.localdate().year  # the region's year (Asia/Shanghai), not the machine's UTC date
 TEXTS = {"title": "清理欠款", "target": "清理 20 笔", "deadline": date(YEAR, 12, 31)}
 
 

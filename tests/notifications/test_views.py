@@ -33,7 +33,7 @@ def test_unread_count_shows_beside_nav_per_user(client, personas):
     client.force_login(a.staff2)
     client.get("/")
     client.force_login(a.staff)  # …same role combination as staff2, different count
-    assert '<span class="badge" id="unread-count">3</span>' in client.get("/").content.decode()
+    assert 'id="unread-count" title="未读通知">3</span>' in client.get("/").content.decode()
 
 
 def test_read_one_then_all(client, personas):

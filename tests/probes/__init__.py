@@ -11,12 +11,14 @@ from .base import OPEN, Probe
 
 MODULES = (
     "assessment",
+    "roster",
     "work",
     "keytasks",
     "indicators",
     "reviews",
     "rewards",
     "archive",
+    "api",
     "notifications",
     "improvement",
 )

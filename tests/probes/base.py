@@ -24,6 +24,20 @@ def no_kwargs(p: Personas) -> dict:
 
 # Reachable by every signed-in account (or by anyone): covered by their own tests.
 OPEN = {"home", "login", "logout", "password_change", "password_change_done", "healthz"}
+# The REST API answers token clients, not sessions (401 problem details without a token): its
+# permissions, region scoping and contract are tested in tests/api/. The schema and its docs
+# need any signed-in account (tests/api/test_api.py).
+OPEN |= {
+    "api:units",
+    "api:people",
+    "api:roster",
+    "api:attendance",
+    "api:negative-records",
+    "api:quarter-results",
+    "api:rewards",
+    "api:schema",
+    "api:docs",
+}
 
 
 # Persona groups the probe modules share.

@@ -82,6 +82,7 @@ PROBES = {
     "indicators:negative-units": Probe(no_kwargs, NEGATIVE_EDITORS),
     "indicators:negative-unit": Probe(lambda p: {"unit_pk": p.a.unit.pk}, NEGATIVE_EDITORS),
     "indicators:negative-create": Probe(no_kwargs, NEGATIVE_EDITORS),
+    "indicators:negative-person-search": Probe(no_kwargs, NEGATIVE_EDITORS),
     "indicators:negative-detail": Probe(_negative, ("staff", *CHAIN, *NEGATIVE_EDITORS)),
     "indicators:negative-evidence": Probe(_negative, ("staff", *CHAIN, *NEGATIVE_EDITORS)),
     "indicators:negative-revoke": Probe(_negative, NEGATIVE_EDITORS, method="post"),

@@ -19,6 +19,7 @@ def _evidence(p):
 PROBES = {
     "rewards:record-list": Probe(no_kwargs, MANAGERS),
     "rewards:record-create": Probe(no_kwargs, WRITERS),
+    "rewards:person-search": Probe(no_kwargs, WRITERS),
     "rewards:record-detail": Probe(_record, READERS),
     "rewards:record-evidence": Probe(_evidence, READERS),
 }

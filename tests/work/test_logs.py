@@ -5,6 +5,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -318,3 +319,12 @@ def test_team_page_counts_each_persons_logs(login, personas, django_assert_max_n
         file_log(personas.a.people[person])
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("work:team-logs"))
+
+
+def test_an_empty_review_trail_is_a_sentence_not_a_numbered_item(login, personas):
+    empty = render_to_string("work/_trail.html", {"trail": []})
+    assert "暂无记录。" in empty
+    assert "<ol" not in empty and "<li" not in empty  # an <ol> item would be numbered "1."
+    log = file_log(personas.a.people["staff"])
+    page = login(personas.a.staff).get(reverse("work:log-detail", args=[log.pk])).content.decode()
+    assert '<ol class="trail">' in page and "暂无记录。" not in page
