@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from assessment.models import Person, Quarter, QuarterGrade, QuarterlyAssessment, Region, Unit
 from indicators.models import AttendanceRecord, AttendanceStatus, NegativeRecord
+from reviews.improvement.selectors import deficiency_line, person_deficiency_summary
 from reviews.models import LEVEL_NAMES, Decision, ReviewAction
 from reviews.ratings.selectors import sheet_rating_texts
 from rewards.models import RewardRecord
@@ -149,8 +150,9 @@ def quarter_label(quarter: Quarter) -> str:
     return f"{quarter.year.year}年第{QUARTER_NAMES[quarter.number]}季度"
 
 
-def _reward_lines(rewards, negatives) -> str:
+def _reward_lines(rewards, negatives, deficiencies=()) -> str:
     lines = [r.sheet_text for r in rewards]
+    lines += [deficiency_line(r) for r in deficiencies]  # 不足提醒 of the period
     for n in negatives:
         text = f"{n.date:%Y.%m.%d} {n.get_type_display()}（{n.get_severity_display()}）"
         if n.document_no:
@@ -232,6 +234,7 @@ def build_quarterly(quarter: Quarter, people) -> list[QuarterlySheet]:
     rewards = _group(RewardRecord.objects.filter(person_id__in=ids, date__range=(start, end)))
     negatives = _group(NegativeRecord.objects.filter(person_id__in=ids).in_force_during(start, end))
     ratings = sheet_rating_texts(quarter, ids)
+    deficiencies = person_deficiency_summary(ids, start, end)
     return [
         _quarterly_sheet(
             p,
@@ -242,6 +245,7 @@ def build_quarterly(quarter: Quarter, people) -> list[QuarterlySheet]:
             rewards.get(p.pk, []),
             negatives.get(p.pk, []),
             ratings.get(p.pk, ""),
+            deficiencies.get(p.pk, []),
         )
         for p in people
     ]
@@ -254,7 +258,9 @@ def _group(rows) -> dict[int, list]:
     return out
 
 
-def _quarterly_sheet(person, quarter, qa, actions, attendance, rewards, negatives, ratings=""):
+def _quarterly_sheet(
+    person, quarter, qa, actions, attendance, rewards, negatives, ratings="", deficiencies=()
+):
     if attendance:
         counts = [
             str(attendance.get(AttendanceStatus.ABSENT, 0)),
@@ -288,7 +294,7 @@ def _quarterly_sheet(person, quarter, qa, actions, attendance, rewards, negative
             required=True,
             parts=list(zip(ATTENDANCE_PARTS, counts, strict=True)),
         ),
-        SheetField("奖惩情况与不良行为记录", _reward_lines(rewards, negatives)),
+        SheetField("奖惩情况与不良行为记录", _reward_lines(rewards, negatives, deficiencies)),
         SheetField("互评/群众评议情况", ratings),
         SheetField("主管领导点评和考核等次建议", comment, required=True, date=comment_date),
         SheetField(

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reviews",
     "rewards",
     "archive",
+    "notifications",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -343,7 +344,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reviews-open-due-years": {"task": "reviews.tasks.open_due_years", "schedule": 6 * 3600.0},
     # 互评 and 群众点评: close due rounds, reminders, address-hash purge, daily recompute
     "reviews-ratings-daily": {"task": "reviews.tasks.ratings_daily", "schedule": 24 * 3600.0},
+    # notification centre (notifications/tasks.py): retries with backoff, daily digest
+    "notifications-send-due": {"task": "notifications.tasks.send_due_deliveries", "schedule": 60.0},
+    "notifications-digest": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
 }
+
+# Notification centre: e-mail copies (default on when a mail server is configured), group-robot
+# timeout and retries, the site address put in front of links in messages.
+NOTIFY_EMAIL = env_bool("NOTIFY_EMAIL", bool(EMAIL_HOST))
+NOTIFY_SITE_URL = os.environ.get("NOTIFY_SITE_URL", "").rstrip("/")
+NOTIFY_WEBHOOK_TIMEOUT = env_int("NOTIFY_WEBHOOK_TIMEOUT", 5)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
+NOTIFY_STUCK_MINUTES = env_int("NOTIFY_STUCK_MINUTES", 15)
 
 LOGGING = {
     "version": 1,

@@ -41,5 +41,6 @@ urlpatterns = [
     path("rewards/", include("rewards.urls")),
     path("archive/", include("archive.urls")),
     path("r/", include("reviews.ratings.public_urls")),  # public rating: no login
+    path("notifications/", include("notifications.urls")),
     path("", include("api.urls")),
 ]

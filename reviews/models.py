@@ -335,6 +335,13 @@ class QuotaGroupMember(models.Model):
 
 
 # 互评 and 群众点评 live in reviews.ratings; importing them here registers them with the app.
+# 不足提醒 and 导师帮带 live in reviews/improvement/ (models registered with this app)
+from .improvement.models import (  # noqa: E402
+    DeficiencyCategory,
+    DeficiencyReminder,
+    MentoringCase,
+    ReturnVisit,
+)
 from .ratings.models import (  # noqa: E402, F401
     PeerBallot,
     PeerParticipation,
@@ -345,3 +352,5 @@ from .ratings.models import (  # noqa: E402, F401
     RatingCase,
     RatingSettings,
 )
+
+__all__ = ["DeficiencyCategory", "DeficiencyReminder", "MentoringCase", "ReturnVisit"]

@@ -25,7 +25,8 @@ from indicators.models import AttendanceRecord, NegativeRecord, QuarterScore
 from rewards.models import RewardRecord
 
 from .engine import REGION_LEVEL
-from .models import LEVEL_NAMES, Appeal, Decision, Delegation, Reminder, ReviewState
+from .improvement.selectors import deficiency_line, person_deficiency_summary
+from .models import LEVEL_NAMES, Appeal, Decision, Delegation, ReviewState
 from .quota import PoolMap, leader_flag, quota_pools
 from .rules import blocked_people
 
@@ -323,7 +324,10 @@ def quarter_admin(user) -> list[dict]:
 
 
 def reminders_for(user, limit: int = 10):
-    return Reminder.objects.filter(user=user, read_at__isnull=True)[:limit]
+    """The home card's unread notices (the notification centre holds them since issue 12)."""
+    from notifications.selectors import notifications_for
+
+    return notifications_for(user, unread=True)[:limit]
 
 
 # -- the self-summary's facts ------------------------------------------------------------------
@@ -363,6 +367,9 @@ def summary_facts(qa: QuarterlyAssessment) -> dict:
             .in_force_during(quarter.start, quarter.end)
             .order_by("date")
         ),
+        "deficiencies": person_deficiency_summary([person.pk], quarter.start, quarter.end).get(
+            person.pk, []
+        ),
     }
 
 
@@ -400,6 +407,11 @@ def prefill_text(facts: dict) -> str:
         for r in facts["rewards"]
     ] + [str(n) for n in facts["negatives"]]
     lines.append("【奖惩与负面信息】" + ("；".join(records) or "无"))
+    reminders = facts.get("deficiencies", [])
+    lines.append(
+        f"【不足提醒】本季度 {len(reminders)} 条"
+        + "".join(f"\n- {deficiency_line(r)}" for r in reminders)
+    )
     return "\n".join(lines)
 
 

@@ -27,9 +27,11 @@ from assessment.models import (
 )
 from assessment.models.quarterly import UnitQuarter
 from assessment.tenancy import scope_for
+from notifications.services import Note, notify
 
 from . import engine
-from .models import Appeal, Decision, Reminder, ReviewState
+from .improvement.services import MENTORING_GRADES, mentoring_sync
+from .models import Appeal, Decision, ReviewState
 from .quota import (
     PoolMap,
     excess_refusal,
@@ -41,7 +43,6 @@ from .quota import (
 from .rules import sanction_blocks_good
 
 QUARTER_FLOW = engine.Flow()
-MENTORING_GRADES = (QuarterGrade.AVERAGE, QuarterGrade.POOR)
 RESULT_STATES = (ReviewState.PUBLICISED, ReviewState.CONFIRMED, ReviewState.APPEALED)
 
 
@@ -240,6 +241,7 @@ def quarterly_decide(
         audit_object(
             AuditEvent.Kind.GRADE_DECIDED, by=by, obj=qa, outcome=grade, quarter=str(qa.quarter)
         )
+        mentoring_sync(assessment=qa)
     return qa
 
 
@@ -324,20 +326,18 @@ def unit_publish(*, unit, quarter, by, today: date | None = None) -> int:
         ledger = _lock_unit_quarter(unit.pk, quarter.pk, unit.region_id)
         ledger.published_at = timezone.now()
         ledger.save(update_fields=["published_at"])
-        Reminder.objects.bulk_create(
-            [
-                Reminder(
-                    region_id=qa.region_id,
-                    user_id=qa.person.user_id,
-                    text=_("%(q)s 考核结果已公示（至 %(d)s），请查看并填写本人意见。")
-                    % {"q": quarter.code, "d": end},
-                    link=f"/reviews/q/{qa.pk}/",
-                    key=f"qa-result:{qa.pk}:{today}",
-                )
-                for qa in decided
-                if qa.person.user_id
-            ],
-            ignore_conflicts=True,
+        notify(
+            Note(
+                qa.person.user_id,
+                qa.region_id,
+                "result",
+                f"qa-result:{qa.pk}:{today}",
+                _("%(q)s 考核结果已公示（至 %(d)s），请查看并填写本人意见。")
+                % {"q": quarter.code, "d": end},
+                f"/reviews/q/{qa.pk}/",
+            )
+            for qa in decided
+            if qa.person.user_id
         )
     return len(decided)
 
@@ -512,6 +512,9 @@ def appeal_decide(
             comment=label,
             apply=apply,
         )
+        if changed:
+            qa.refresh_from_db()
+            mentoring_sync(assessment=qa)
         appeal.status = outcome
         appeal.new_grade = new_grade if changed else appeal.original_grade
         appeal.outcome_reason = reason

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .annual import views as annual
+from .improvement.urls import urlpatterns as improvement_urls
 from .ratings import urls as ratings_urls
 
 app_name = "reviews"
@@ -43,5 +44,6 @@ urlpatterns = [
     ),
     path("annual/contests/", annual.contest_list, name="annual-contests"),
     path("annual/contests/<int:pk>/", annual.contest_detail, name="annual-contest-detail"),
+    *improvement_urls,  # 不足提醒 and 导师帮带
 ]
 urlpatterns += ratings_urls.urlpatterns  # 互评 and 群众点评 (reviews/ratings/)

@@ -144,17 +144,33 @@ def test_email_reminder_twice_sends_one_mail(personas, settings):
     assert reminder.emailed_at is not None
 
 
-def test_reminders_with_mail_go_through_the_outbox(personas, settings):
-    settings.EMAIL_HOST = "smtp.example.gov.cn"
-    from reviews.reminders import _send
+def test_notification_deliveries_go_through_the_outbox(personas, settings, monkeypatch):
+    """A notice's e-mail copy is queued through the outbox, in the notice's transaction."""
+    from notifications.models import Delivery
+    from notifications.services import Note, notify
+    from outbox import services as outbox_services
 
+    sent = []
+    monkeypatch.setattr(outbox_services, "send_after_commit", sent.append)
+    settings.NOTIFY_EMAIL = True
     a = personas.a
     a.chief.email = "chief@example.gov.cn"
     a.chief.save()
-    _send([Reminder(region=a.region, user=a.chief, text="逾期", key="k2")])
+    notify(
+        [
+            Note(
+                user_id=a.chief.pk,
+                region_id=a.region.pk,
+                kind="review_overdue",
+                key="k2",
+                text="逾期",
+                link="/",
+            )
+        ]
+    )
+    delivery = Delivery.objects.get(channel="email")
     message = OutboxMessage.objects.get()
-    assert message.task == "reviews.tasks.email_reminder"
-    assert message.args == [Reminder.objects.get(key="k2").pk]
+    assert message.task == "notifications.tasks.send_delivery" and message.args == [delivery.pk]
 
 
 def test_run_export_twice(personas):

@@ -66,6 +66,7 @@ DEMO_HOOKS = (
     "rewards.demo",
     "archive.demo",
     "reviews.annual.demo",  # after rewards.demo: sanctions propose coded outcomes
+    "reviews.improvement.demo",  # 不足提醒, 导师帮带, demo notifications
 )
 
 

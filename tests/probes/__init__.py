@@ -21,6 +21,8 @@ MODULES = (
     "archive",
     "ratings",
     "api",
+    "notifications",
+    "improvement",
 )
 
 PROBES: dict[str, Probe] = {}

@@ -429,7 +429,7 @@ def test_publicity_window_then_final(personas):
     qa = record(a, "staff", quarter)
     assert qa.status == ReviewState.PUBLICISED
     assert (qa.publicity_start, qa.publicity_end) == (date(2026, 10, 12), date(2026, 10, 19))
-    assert a.staff.reminders.filter(key__startswith="qa-result").exists()
+    assert a.staff.notifications.filter(kind="result").exists()
     assert services.publicity_close(today=date(2026, 10, 19)) == 0
     assert services.publicity_close(today=date(2026, 10, 20)) == 2
     assert services.publicity_close(today=date(2026, 10, 20)) == 0
@@ -533,7 +533,7 @@ def test_appeal_change_to_good_respects_the_quota(personas):
 # -- reminders ----------------------------------------------------------------------------------
 
 
-def test_overdue_review_reminds_then_escalates_once(personas):
+def test_overdue_review_reminds_once_a_day_then_escalates(personas):
     from reviews.reminders import overdue_review_reminders
 
     a = personas.a
@@ -543,9 +543,12 @@ def test_overdue_review_reminds_then_escalates_once(personas):
     assert overdue_review_reminders(today=date(2026, 11, 9)) == 0  # 5 working days: due 11-09
     assert overdue_review_reminders(today=date(2026, 11, 10)) == 1
     assert overdue_review_reminders(today=date(2026, 11, 10)) == 0
-    assert a.chief.reminders.get().link == f"/reviews/q/{qa.pk}/"
-    assert overdue_review_reminders(today=date(2026, 11, 17)) == 1  # escalated to unit admin
-    assert a.unit_admin.reminders.filter(key__startswith="qa-escalate").exists()
+    notice = a.chief.notifications.get()
+    assert (notice.kind, notice.link) == ("review_overdue", f"/reviews/q/{qa.pk}/")
+    assert not a.unit_admin.notifications.exists()
+    # second miss: the reviewer again, and the unit's assessment admin (督办)
+    assert overdue_review_reminders(today=date(2026, 11, 11)) == 2
+    assert a.unit_admin.notifications.get().text.startswith("督办（第 2 次提醒）")
 
 
 def test_publicity_ends_after_working_days_across_national_day(personas):

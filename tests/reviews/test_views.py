@@ -215,15 +215,20 @@ def test_home_shows_reminders_and_review_card(client, personas):
     services.summary_save(
         assessment=record(a, "staff", quarter), by=a.staff, summary="x", submit=True
     )
-    from reviews.models import Reminder
+    from notifications.models import Notification
 
-    reminder = Reminder.objects.create(
-        region=a.region, user=a.chief, text="逾期提醒", key="k", link="/reviews/queue/"
+    reminder = Notification.objects.create(
+        region=a.region,
+        user=a.chief,
+        kind="review_overdue",
+        text="逾期提醒",
+        event_key="k",
+        link="/reviews/queue/",
     )
     client.force_login(a.chief)
     page = client.get("/").content.decode()
     assert "逾期提醒" in page and "有 1 条季度考核待您处理" in page
-    client.post(reverse("reviews:reminder-read", args=[reminder.pk]))
+    client.post(reverse("notifications:read", args=[reminder.pk]))
     reminder.refresh_from_db()
     assert reminder.read_at
 
