@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from assessment.audit import client_ip
 
 from .models import ApiClient, token_digest
 
+TOKEN_PART = re.compile(r"[0-9a-f]{1,16}")
 INVALID = _("令牌无效、已停用或已过期。")
 
 
@@ -25,7 +27,8 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not header.startswith("Bearer "):
             return None
         parts = header.removeprefix("Bearer ").strip().split("_", 2)
-        if len(parts) != 3 or parts[0] != "psk":
+        # checked before any query: PostgreSQL refuses text with NUL and the like
+        if len(parts) != 3 or parts[0] != "psk" or not TOKEN_PART.fullmatch(parts[1]):
             raise exceptions.AuthenticationFailed(INVALID)
         client = ApiClient.objects.select_related("region").filter(token_prefix=parts[1]).first()
         if client is None or not hmac.compare_digest(client.token_hash, token_digest(parts[2])):

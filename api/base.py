@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from .auth import ApiTokenAuthentication, ClientRateThrottle, HasScope
 from .models import ApiCall, ApiClient, IdempotencyKey
 
 PROBLEM = "application/problem+json"
+KEY = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII: stored and compared as is
 
 
 class RowErrors(exceptions.APIException):
@@ -81,9 +83,13 @@ def idempotent(request, client: ApiClient, handle) -> Response:
     requests with one key: the second waits on the unique key, then replays the first's answer.
     A request that fails leaves no key behind, so it can be retried."""
     key = request.headers.get("Idempotency-Key", "").strip()
-    if not key or len(key) > 100:
+    if not KEY.fullmatch(key):
         raise exceptions.ValidationError(
-            {"Idempotency-Key": [_("POST 请求须带 Idempotency-Key 请求头（至多 100 个字符）。")]}
+            {
+                "Idempotency-Key": [
+                    _("POST 请求须带 Idempotency-Key 请求头（1–100 个可见 ASCII 字符）。")
+                ]
+            }
         )
     digest = hashlib.sha256(request.body).hexdigest()
     with transaction.atomic():

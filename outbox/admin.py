@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import Http404
 
 from assessment.admin import admin_site
 from assessment.models import Role
@@ -37,3 +38,19 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def _system_or_404(self, request, object_id) -> None:
+        """Anyone else gets 404 for every message, existing or not (as the other admin pages)."""
+        if not self._system(request) or self.get_object(request, object_id) is None:
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._system_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise Http404  # read-only: nothing is deleted here
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._system_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)

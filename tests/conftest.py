@@ -126,3 +126,15 @@ def _sqlite_flush_may_empty_the_audit_log():
     DatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
     DatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _keep_score_providers():
+    """Tests that register a stand-in provider (and unregister it) must not remove the real
+    ones the apps registered at start-up (peer and public ratings, key-task progress)."""
+    from indicators import providers
+
+    saved = dict(providers._providers)
+    yield
+    providers._providers.clear()
+    providers._providers.update(saved)
