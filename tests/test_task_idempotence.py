@@ -15,6 +15,7 @@ from archive.models import ExportJob
 from config.celery import app
 from indicators import tasks as indicator_tasks
 from indicators.models import QuarterScore
+from notifications import tasks as notification_tasks
 from outbox import tasks as outbox_tasks
 from outbox.models import OutboxMessage
 from reviews import tasks as review_tasks
@@ -39,6 +40,9 @@ COVERED = {
     "archive.tasks.purge_expired_exports",
     "archive.tasks.fail_stale_exports",
     "outbox.tasks.relay_outbox",
+    "notifications.tasks.send_delivery",
+    "notifications.tasks.send_due_deliveries",
+    "notifications.tasks.send_digests",
     "outbox.tasks.purge_sent_messages",
 }
 
@@ -142,6 +146,51 @@ def test_email_reminder_twice_sends_one_mail(personas, settings):
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["chief@example.gov.cn"]
     reminder.refresh_from_db()
     assert reminder.emailed_at is not None
+
+
+def _mailed_notice(personas, settings):
+    from notifications.models import Delivery
+    from notifications.services import Note, notify
+
+    settings.NOTIFY_EMAIL = True
+    chief = personas.a.chief
+    chief.email = "chief@example.gov.cn"
+    chief.save()
+    notify(
+        [
+            Note(
+                user_id=chief.pk,
+                region_id=personas.a.region.pk,
+                kind="review_overdue",
+                key="twice",
+                text="逾期",
+                link="/",
+            )
+        ]
+    )
+    return Delivery.objects.get(channel="email")
+
+
+def test_send_delivery_twice_sends_one_mail(personas, settings):
+
+    delivery = _mailed_notice(personas, settings)
+    for _ in range(2):
+        notification_tasks.send_delivery.apply(args=[delivery.pk])
+    assert len(mail.outbox) == 1
+
+
+def test_send_due_deliveries_twice(personas, settings):
+
+    _mailed_notice(personas, settings)
+    notification_tasks.send_due_deliveries.apply().get()
+    assert notification_tasks.send_due_deliveries.apply().get() == 0
+    assert len(mail.outbox) <= 1
+
+
+def test_send_digests_twice(personas):
+
+    notification_tasks.send_digests.apply().get()
+    assert notification_tasks.send_digests.apply().get() == 0
 
 
 def test_notification_deliveries_go_through_the_outbox(personas, settings, monkeypatch):
