@@ -8,8 +8,10 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -37,6 +39,16 @@ CHECKS = [
 
 @pytest.fixture
 def token(personas, settings):
+    # the app is called in-process inside the test's transaction: Django's request signals
+    # would close that connection after each call (Django's own test client unhooks them too)
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield _token(personas, settings)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def _token(personas, settings):
     settings.ALLOWED_HOSTS = ["*"]
     client = ApiClient(region=personas.a.region, name="契约测试", scopes=list(Scope.values))
     return client_register(client=client, by=personas.a.district_admin)
